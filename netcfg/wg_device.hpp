@@ -1,0 +1,62 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <system_error>
+#include <tl/expected.hpp>
+#include <vector>
+
+#include "netcfg/ip_prefix.hpp"
+#include "netcfg/key.hpp"
+
+namespace wmsgate::netcfg {
+
+// One peer as the device holds it. The last three fields are only filled when
+// read back from a device.
+struct WgPeer {
+    PublicKey public_key;
+    std::optional<SecretKey> preshared_key;
+    std::vector<IpPrefix> allowed_ips;
+    std::optional<std::string> endpoint;  // "host:port" / "[v6]:port"
+    std::uint16_t persistent_keepalive = 0;
+
+    std::chrono::system_clock::time_point last_handshake{};
+    std::uint64_t rx_bytes = 0;
+    std::uint64_t tx_bytes = 0;
+};
+
+struct WgDeviceState {
+    std::optional<PublicKey> public_key;
+    std::uint16_t listen_port = 0;
+    std::vector<WgPeer> peers;
+};
+
+// A change to one peer: add-or-update (allowed IPs replaced as a whole, which
+// Debian's wireguard-go requires to drop one) or removal.
+struct PeerUpdate {
+    enum class Kind { upsert, remove };
+    Kind kind = Kind::upsert;
+    WgPeer peer;
+};
+
+// "Set only what is given": absent fields are left as the device has them.
+struct DeviceUpdate {
+    std::optional<SecretKey> private_key;
+    std::optional<std::uint16_t> listen_port;
+    std::vector<PeerUpdate> peers;
+
+    bool empty() const { return !private_key && !listen_port && peers.empty(); }
+};
+
+// The one device-I/O surface; kernel and userspace backends are siblings.
+class WgDevice {
+  public:
+    virtual ~WgDevice() = default;
+    virtual const std::string& interface_name() const = 0;
+    virtual tl::expected<WgDeviceState, std::error_code> get() = 0;
+    virtual tl::expected<void, std::error_code> apply(const DeviceUpdate& update) = 0;
+};
+
+}  // namespace wmsgate::netcfg

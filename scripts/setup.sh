@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Installs every Debian package that building, the demo and the tests need,
+# then configures and builds wmsgate into build/. Idempotent; run as root on
+# Debian 12.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+if [[ $EUID -ne 0 ]]; then
+    echo "setup.sh: must run as root (it installs Debian packages); try: sudo $0" >&2
+    exit 1
+fi
+
+build_packages=(
+    build-essential cmake ninja-build pkg-config clang-format
+    libgdal-dev libboost1.74-dev libmnl-dev libsodium-dev libsqlite3-dev
+    libtomlplusplus-dev libsystemd-dev libexpected-dev libqrencode-dev
+    libgtest-dev libgmock-dev nlohmann-json3-dev
+)
+# Tools the demo and the tests drive for real: WireGuard in userspace,
+# namespaces, GDAL's command-line clients, OWSLib, curl, xmllint, demo imagery.
+runtime_packages=(
+    wireguard-go wireguard-tools iproute2 procps psmisc
+    gdal-bin python3 python3-gdal python3-owslib curl libxml2-utils
+    xplanet-images
+)
+
+wanted=("${build_packages[@]}" "${runtime_packages[@]}")
+missing=()
+for p in "${wanted[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if ((${#missing[@]})); then
+    echo "setup.sh: installing ${missing[*]}" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update
+    # --no-install-recommends: wireguard-tools would otherwise pull a kernel image.
+    apt-get install -y --no-install-recommends "${missing[@]}"
+fi
+
+cmake -S "$here" -B "$here/build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
+cmake --build "$here/build"

@@ -1,0 +1,71 @@
+#pragma once
+
+#include <boost/asio/ip/address.hpp>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <system_error>
+#include <tl/expected.hpp>
+
+#include "wms/authorizer.hpp"
+#include "wms/service_config.hpp"
+
+namespace boost::asio {
+class io_context;
+}
+
+namespace wmsgate::wms {
+
+struct ServerOptions {
+    boost::asio::ip::address bind_address;
+    std::uint16_t port = 8080;
+    // SO_BINDTODEVICE: without it Linux's weak host model accepts packets for
+    // bind_address that arrive on any interface.
+    std::string bind_device;
+    unsigned render_threads = 2;
+    std::chrono::seconds read_timeout{15};
+    std::size_t max_request_bytes = 16 * 1024;
+};
+
+// One line per answered request, for the access log.
+struct AccessRecord {
+    std::string remote;
+    std::string client;   // empty when the address maps to no client
+    std::string request;  // WMS REQUEST value or the path
+    unsigned status = 0;
+    std::size_t bytes = 0;
+    std::chrono::milliseconds duration{0};
+};
+using AccessLog = std::function<void(const AccessRecord&)>;
+
+// Why start() failed: the code says what, `subject` names the layer, dataset
+// path or address involved.
+struct StartError {
+    std::error_code code;
+    std::string subject;
+};
+
+class ServerImpl;
+
+// The WMS HTTP server. Runs on the caller's io_context; rendering happens on
+// its own bounded thread pool.
+class Server {
+  public:
+    Server(boost::asio::io_context& io, ServerOptions options, ServiceConfig service,
+           const Authorizer& authorizer, AccessLog access_log);
+    ~Server();
+    Server(const Server&) = delete;
+    Server& operator=(const Server&) = delete;
+
+    // Opens every layer's dataset (errors name the layer), binds and listens.
+    tl::expected<void, StartError> start();
+    // Stops accepting and closes open connections.
+    void stop();
+
+  private:
+    std::unique_ptr<ServerImpl> impl_;
+};
+
+}  // namespace wmsgate::wms
