@@ -1,0 +1,236 @@
+#include "daemon/appliance.hpp"
+
+#include <grp.h>
+#include <sys/stat.h>
+
+#include <chrono>
+
+#include "netcfg/interface_name.hpp"
+#include "netcfg/reconcile.hpp"
+#include "netcfg/uapi_device.hpp"
+
+namespace wmsgate::daemon {
+namespace {
+
+using Fail = tl::unexpected<StartupError>;
+
+Fail fail(std::string message) {
+    return Fail(StartupError{std::move(message)});
+}
+
+tl::expected<netcfg::SecretKey, StartupError> load_or_make_server_key(
+    const std::filesystem::path& state_dir) {
+    std::error_code ec;
+    std::filesystem::create_directories(state_dir, ec);
+    if (ec)
+        return fail("cannot create state directory " + state_dir.string() + ": " + ec.message());
+    ::chmod(state_dir.c_str(), 0700);
+    const auto file = state_dir / "server.key";
+    if (std::filesystem::exists(file)) {
+        auto key = netcfg::read_secret_key_file(file);
+        if (!key) return fail("server key " + file.string() + ": " + key.error().message());
+        return *key;
+    }
+    auto key = netcfg::SecretKey::generate_private();
+    if (auto written = netcfg::write_secret_key_file(file, key); !written) {
+        return fail("cannot write server key " + file.string() + ": " + written.error().message());
+    }
+    return key;
+}
+
+std::optional<gid_t> group_id(const std::string& name) {
+    std::vector<char> buffer(16384);
+    group gr{};
+    group* found = nullptr;
+    if (::getgrnam_r(name.c_str(), &gr, buffer.data(), buffer.size(), &found) != 0 || !found) {
+        return std::nullopt;
+    }
+    return found->gr_gid;
+}
+
+}  // namespace
+
+tl::expected<std::unique_ptr<Appliance>, StartupError> Appliance::bring_up(
+    Config config, boost::asio::io_context& io, const Log& log) {
+    if (config.interface.backend == Backend::kernel) {
+        return fail(config.file.string() +
+                    ": interface.backend = \"kernel\" is not available in this build yet; "
+                    "use \"uapi\" or \"auto\"");
+    }
+    if (auto ok = netcfg::check_interface_name(config.interface.name); !ok) {
+        return fail(config.file.string() + ": interface.name \"" + config.interface.name +
+                    "\": " + ok.error().message());
+    }
+    auto registry = provisioning::Registry::open(config.daemon.state_dir / "registry.sqlite3");
+    if (!registry) {
+        return fail("peer registry in " + config.daemon.state_dir.string() + ": " +
+                    registry.error().message());
+    }
+    auto key = load_or_make_server_key(config.daemon.state_dir);
+    if (!key) return tl::unexpected(key.error());
+
+    std::unique_ptr<Appliance> appliance(
+        new Appliance(std::move(config), io, log, std::move(*registry), std::move(*key)));
+    if (auto ok = appliance->start_device(); !ok) return tl::unexpected(ok.error());
+    if (auto ok = appliance->configure_device(true); !ok) return tl::unexpected(ok.error());
+    if (auto ok = appliance->start_services(); !ok) return tl::unexpected(ok.error());
+    appliance->supervise();
+    return appliance;
+}
+
+Appliance::Appliance(Config config, boost::asio::io_context& io, const Log& log,
+                     provisioning::Registry registry, netcfg::SecretKey server_key)
+    : config_(std::move(config)),
+      io_(io),
+      log_(log),
+      registry_(std::move(registry)),
+      server_key_(std::move(server_key)),
+      supervise_timer_(io) {}
+
+Appliance::~Appliance() {
+    shutdown();
+}
+
+void Appliance::shutdown() {
+    supervise_timer_.cancel();
+    if (control_) control_->stop();
+    if (wms_) wms_->stop();
+}
+
+tl::expected<void, StartupError> Appliance::start_device() {
+    const auto& name = config_.interface.name;
+    // The kernel backend is a later addition; until then "auto" means wireguard-go.
+    auto started = netcfg::WireguardGo::start({.ifname = name});
+    if (!started) return fail("interface " + name + ": " + started.error().message());
+    wireguard_go_ = std::move(*started);
+    device_ = std::make_unique<netcfg::UapiDevice>(name);
+    log_.info("started wireguard-go",
+              {{"INTERFACE", name}, {"PID", std::to_string(wireguard_go_->pid())}});
+    return {};
+}
+
+// Addresses, link state, identity and peers. `full` re-sends every peer, as
+// needed after wireguard-go restarted with an empty device.
+tl::expected<void, StartupError> Appliance::configure_device(bool full) {
+    const auto& name = config_.interface.name;
+    auto rtnl = netcfg::Rtnetlink::open();
+    if (!rtnl) return fail("rtnetlink: " + rtnl.error().message());
+    auto index = rtnl->link_index(name);
+    if (!index) return fail("interface " + name + ": " + index.error().message());
+    for (const auto& prefix : config_.interface.addresses) {
+        if (auto ok = rtnl->add_address(*index, prefix); !ok) {
+            return fail("interface " + name + ": adding " + prefix.to_string() + ": " +
+                        ok.error().message());
+        }
+    }
+    if (auto ok = rtnl->set_link_up(*index); !ok) {
+        return fail("interface " + name + ": setting it up: " + ok.error().message());
+    }
+
+    auto peers = registry_.list();
+    if (!peers) return fail("peer registry: " + peers.error().message());
+    std::vector<netcfg::WgPeer> actual;
+    if (!full) {
+        auto state = device_->get();
+        if (!state) return fail("interface " + name + ": " + state.error().message());
+        actual = std::move(state->peers);
+    }
+    netcfg::DeviceUpdate update;
+    update.private_key = server_key_;
+    update.listen_port = config_.interface.listen_port;
+    update.peers = netcfg::reconcile(device_peers(*peers), actual);
+    if (auto ok = device_->apply(update); !ok) {
+        return fail("interface " + name + ": configuring WireGuard: " + ok.error().message());
+    }
+    publish_policy();
+    log_.info("interface configured", {{"INTERFACE", name},
+                                       {"PEERS", std::to_string(peers->size())},
+                                       {"PUBLIC_KEY", server_key_.public_key().base64()}});
+    return {};
+}
+
+tl::expected<void, StartupError> Appliance::start_services() {
+    const auto& tunnel = config_.tunnel_ipv4();
+    wms::ServiceConfig service;
+    service.title = config_.wms.title;
+    service.abstract = config_.wms.abstract;
+    service.online_resource =
+        "http://" + tunnel.address.to_string() + ":" + std::to_string(config_.wms.port) + "/wms";
+    service.max_width = config_.wms.max_width;
+    service.max_height = config_.wms.max_height;
+    service.layers = config_.layers;
+
+    wms::ServerOptions options;
+    options.bind_address = tunnel.address;
+    options.port = config_.wms.port;
+    options.bind_device = config_.interface.name;
+    options.render_threads = config_.wms.render_threads;
+
+    wms_ = std::make_unique<wms::Server>(
+        io_, options, std::move(service), policy_, [this](const wms::AccessRecord& r) {
+            log_.info(r.request + " " + std::to_string(r.status),
+                      {{"REMOTE", r.remote},
+                       {"PEER", r.client.empty() ? "-" : r.client},
+                       {"REQUEST", r.request},
+                       {"STATUS", std::to_string(r.status)},
+                       {"BYTES", std::to_string(r.bytes)},
+                       {"DURATION_MS", std::to_string(r.duration.count())}});
+        });
+    if (auto ok = wms_->start(); !ok) {
+        return fail("WMS on " + ok.error().subject + ": " + ok.error().code.message());
+    }
+
+    peer_commands_ = std::make_unique<PeerCommands>(
+        config_, registry_, *device_, server_key_.public_key(), [this] { publish_policy(); });
+    const auto admin_gid = group_id(config_.daemon.admin_group);
+    if (!admin_gid) {
+        log_.warning("admin group does not exist; only root may use the control socket",
+                     {{"GROUP", config_.daemon.admin_group}});
+    }
+    control_ = std::make_unique<ControlServer>(
+        io_, config_.daemon.control_socket, admin_gid,
+        [this](const ControlRequest& request, const Caller& caller) {
+            auto reply = peer_commands_->handle(request, caller);
+            log_.info("control " + request.command,
+                      {{"COMMAND", request.command},
+                       {"CALLER_UID", std::to_string(caller.uid)},
+                       {"OK", reply.status == ControlStatus::ok ? "yes" : "no"}});
+            return reply;
+        });
+    if (auto ok = control_->start(); !ok) {
+        return fail("control socket " + config_.daemon.control_socket.string() + ": " +
+                    ok.error().message() + " (is another wmsgated running?)");
+    }
+    return {};
+}
+
+void Appliance::publish_policy() {
+    auto peers = registry_.list();
+    if (!peers) {
+        log_.error("cannot read the peer registry; keeping the previous policy",
+                   {{"ERROR", peers.error().message()}});
+        return;
+    }
+    policy_.replace(std::make_shared<const provisioning::PolicySnapshot>(*peers, config_.groups));
+}
+
+// wireguard-go is a child we depend on: if it dies, start it again and
+// re-apply the whole configuration.
+void Appliance::supervise() {
+    supervise_timer_.expires_after(std::chrono::seconds(1));
+    supervise_timer_.async_wait([this](boost::system::error_code ec) {
+        if (ec) return;
+        if (!wireguard_go_->running()) {
+            log_.warning("wireguard-go exited; restarting it",
+                         {{"INTERFACE", config_.interface.name}});
+            if (auto restarted = wireguard_go_->restart(); !restarted) {
+                log_.error("cannot restart wireguard-go", {{"ERROR", restarted.error().message()}});
+            } else if (auto ok = configure_device(true); !ok) {
+                log_.error("cannot re-configure the interface", {{"ERROR", ok.error().message}});
+            }
+        }
+        supervise();
+    });
+}
+
+}  // namespace wmsgate::daemon

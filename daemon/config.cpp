@@ -1,0 +1,315 @@
+#include "daemon/config.hpp"
+
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <limits>
+#include <set>
+
+namespace wmsgate::daemon {
+namespace {
+
+using Error = tl::unexpected<ConfigError>;
+
+// Reads one TOML table, remembering which keys were used so that unknown
+// keys (typos) are reported instead of silently ignored.
+class Section {
+  public:
+    Section(const std::filesystem::path& file, const toml::table& table, std::string prefix)
+        : file_(file), table_(table), prefix_(std::move(prefix)) {}
+
+    ConfigError error(const toml::node& node, std::string_view key, std::string_view what) const {
+        return {file_.string() + ":" + std::to_string(node.source().begin.line) + ": " + prefix_ +
+                std::string(key) + ": " + std::string(what)};
+    }
+    ConfigError missing(std::string_view key) const {
+        return {file_.string() + ":" + std::to_string(table_.source().begin.line) + ": " + prefix_ +
+                std::string(key) + ": required key is missing"};
+    }
+
+    const toml::node* find(std::string_view key) {
+        used_.insert(std::string(key));
+        return table_.get(key);
+    }
+
+    tl::expected<std::string, ConfigError> string(std::string_view key, std::string fallback,
+                                                  bool required = false) {
+        const auto* node = find(key);
+        if (!node) {
+            if (required) return Error(missing(key));
+            return fallback;
+        }
+        if (!node->is_string() || node->as_string()->get().empty()) {
+            return Error(error(*node, key, "expected a non-empty string"));
+        }
+        return node->as_string()->get();
+    }
+
+    tl::expected<std::int64_t, ConfigError> integer(std::string_view key, std::int64_t fallback,
+                                                    std::int64_t min, std::int64_t max) {
+        const auto* node = find(key);
+        if (!node) return fallback;
+        if (!node->is_integer()) return Error(error(*node, key, "expected an integer"));
+        const auto value = node->as_integer()->get();
+        if (value < min || value > max) {
+            return Error(error(
+                *node, key,
+                "expected an integer from " + std::to_string(min) + " to " + std::to_string(max)));
+        }
+        return value;
+    }
+
+    tl::expected<std::vector<std::string>, ConfigError> strings(std::string_view key,
+                                                                bool required = false) {
+        const auto* node = find(key);
+        if (!node) {
+            if (required) return Error(missing(key));
+            return std::vector<std::string>{};
+        }
+        const auto* array = node->as_array();
+        std::vector<std::string> out;
+        if (!array) return Error(error(*node, key, "expected an array of strings"));
+        for (const auto& item : *array) {
+            if (!item.is_string() || item.as_string()->get().empty()) {
+                return Error(error(item, key, "expected an array of non-empty strings"));
+            }
+            out.push_back(item.as_string()->get());
+        }
+        return out;
+    }
+
+    tl::expected<void, ConfigError> reject_unknown_keys() const {
+        for (const auto& [key, node] : table_) {
+            if (!used_.contains(std::string(key.str()))) {
+                return Error(error(node, key.str(), "unknown key (misspelt?)"));
+            }
+        }
+        return {};
+    }
+
+  private:
+    const std::filesystem::path& file_;
+    const toml::table& table_;
+    std::string prefix_;
+    std::set<std::string> used_;
+};
+
+#define TRY_ASSIGN(target, expr)                     \
+    do {                                             \
+        auto result_ = (expr);                       \
+        if (!result_) return Error(result_.error()); \
+        target = std::move(*result_);                \
+    } while (false)
+
+tl::expected<void, ConfigError> read_daemon(Section s, DaemonSection& out) {
+    std::string state_dir, control_socket;
+    TRY_ASSIGN(state_dir, s.string("state_dir", out.state_dir.string()));
+    TRY_ASSIGN(control_socket, s.string("control_socket", out.control_socket.string()));
+    TRY_ASSIGN(out.admin_group, s.string("admin_group", out.admin_group));
+    TRY_ASSIGN(out.log_level, s.string("log_level", out.log_level));
+    out.state_dir = state_dir;
+    out.control_socket = control_socket;
+    static const std::set<std::string> levels{"debug", "info", "warning", "error"};
+    if (!levels.contains(out.log_level)) {
+        return Error(s.error(*s.find("log_level"), "log_level",
+                             "expected one of debug, info, warning, error"));
+    }
+    return s.reject_unknown_keys();
+}
+
+tl::expected<void, ConfigError> read_interface(Section s, InterfaceSection& out) {
+    TRY_ASSIGN(out.name, s.string("name", out.name));
+    std::int64_t port = 0;
+    TRY_ASSIGN(port, s.integer("listen_port", out.listen_port, 1, 65535));
+    out.listen_port = static_cast<std::uint16_t>(port);
+    std::vector<std::string> addresses;
+    TRY_ASSIGN(addresses, s.strings("address", true));
+    for (const auto& text : addresses) {
+        auto prefix = netcfg::IpPrefix::parse(text);
+        if (!prefix) {
+            return Error(
+                s.error(*s.find("address"), "address",
+                        "\"" + text + "\" is not an address with prefix, e.g. 10.77.0.1/24"));
+        }
+        out.addresses.push_back(*prefix);
+    }
+    const bool has_v4 = std::any_of(out.addresses.begin(), out.addresses.end(), [](const auto& p) {
+        return p.address.is_v4() && p.length < 31;
+    });
+    if (!has_v4) {
+        return Error(s.error(*s.find("address"), "address",
+                             "expected at least one IPv4 address with a prefix of /30 or wider, "
+                             "e.g. 10.77.0.1/24 (peers get their addresses from it)"));
+    }
+    TRY_ASSIGN(out.endpoint, s.string("endpoint", "", true));
+    std::string backend;
+    TRY_ASSIGN(backend, s.string("backend", "auto"));
+    if (backend == "auto") {
+        out.backend = Backend::automatic;
+    } else if (backend == "kernel") {
+        out.backend = Backend::kernel;
+    } else if (backend == "uapi") {
+        out.backend = Backend::uapi;
+    } else {
+        return Error(s.error(*s.find("backend"), "backend", "expected auto, kernel or uapi"));
+    }
+    return s.reject_unknown_keys();
+}
+
+tl::expected<void, ConfigError> read_wms(Section s, WmsSection& out) {
+    std::int64_t value = 0;
+    TRY_ASSIGN(value, s.integer("port", out.port, 1, 65535));
+    out.port = static_cast<std::uint16_t>(value);
+    TRY_ASSIGN(out.title, s.string("title", out.title));
+    if (s.find("abstract")) TRY_ASSIGN(out.abstract, s.string("abstract", ""));
+    TRY_ASSIGN(value, s.integer("max_width", out.max_width, 1, 16384));
+    out.max_width = static_cast<unsigned>(value);
+    TRY_ASSIGN(value, s.integer("max_height", out.max_height, 1, 16384));
+    out.max_height = static_cast<unsigned>(value);
+    TRY_ASSIGN(value, s.integer("render_threads", out.render_threads, 1, 64));
+    out.render_threads = static_cast<unsigned>(value);
+    return s.reject_unknown_keys();
+}
+
+bool is_valid_name(std::string_view name) {
+    return !name.empty() && name.size() <= 64 &&
+           std::all_of(name.begin(), name.end(), [](unsigned char c) {
+               return std::isalnum(c) || c == '-' || c == '_' || c == '.';
+           });
+}
+
+template <typename Read>
+tl::expected<void, ConfigError> read_array_of_tables(const std::filesystem::path& file,
+                                                     const toml::table& root, std::string_view key,
+                                                     Read read) {
+    const auto* node = root.get(key);
+    if (!node) return {};
+    const auto* array = node->as_array();
+    if (!array || !array->is_array_of_tables()) {
+        return Error(ConfigError{file.string() + ":" + std::to_string(node->source().begin.line) +
+                                 ": " + std::string(key) + ": expected [[" + std::string(key) +
+                                 "]] tables"});
+    }
+    for (const auto& item : *array) {
+        if (auto ok = read(Section(file, *item.as_table(), std::string(key) + ".")); !ok) return ok;
+    }
+    return {};
+}
+
+tl::expected<void, ConfigError> read_layers(const std::filesystem::path& file,
+                                            const toml::table& root, Config& out) {
+    return read_array_of_tables(
+        file, root, "layer", [&](Section s) -> tl::expected<void, ConfigError> {
+            wms::LayerConfig layer;
+            TRY_ASSIGN(layer.name, s.string("name", "", true));
+            if (!is_valid_name(layer.name)) {
+                return Error(s.error(*s.find("name"), "name",
+                                     "expected 1 to 64 of letters, digits, '-', '_', '.'"));
+            }
+            for (const auto& other : out.layers) {
+                if (other.name == layer.name) {
+                    return Error(s.error(*s.find("name"), "name",
+                                         "layer \"" + layer.name + "\" is defined twice"));
+                }
+            }
+            TRY_ASSIGN(layer.title, s.string("title", layer.name));
+            TRY_ASSIGN(layer.source, s.string("source", "", true));
+            if (auto ok = s.reject_unknown_keys(); !ok) return ok;
+            out.layers.push_back(std::move(layer));
+            return {};
+        });
+}
+
+tl::expected<void, ConfigError> read_groups(const std::filesystem::path& file,
+                                            const toml::table& root, Config& out) {
+    return read_array_of_tables(
+        file, root, "group", [&](Section s) -> tl::expected<void, ConfigError> {
+            std::string name;
+            TRY_ASSIGN(name, s.string("name", "", true));
+            if (!is_valid_name(name)) {
+                return Error(s.error(*s.find("name"), "name",
+                                     "expected 1 to 64 of letters, digits, '-', '_', '.'"));
+            }
+            if (out.groups.contains(name)) {
+                return Error(
+                    s.error(*s.find("name"), "name", "group \"" + name + "\" is defined twice"));
+            }
+            std::vector<std::string> layers;
+            TRY_ASSIGN(layers, s.strings("layers"));
+            for (const auto& layer : layers) {
+                const bool known = std::any_of(out.layers.begin(), out.layers.end(),
+                                               [&](const auto& l) { return l.name == layer; });
+                if (!known) {
+                    return Error(s.error(*s.find("layers"), "layers",
+                                         "no [[layer]] is named \"" + layer + "\""));
+                }
+            }
+            if (auto ok = s.reject_unknown_keys(); !ok) return ok;
+            out.groups[name] = {layers.begin(), layers.end()};
+            return {};
+        });
+}
+
+}  // namespace
+
+const netcfg::IpPrefix& Config::tunnel_ipv4() const {
+    return *std::find_if(interface.addresses.begin(), interface.addresses.end(),
+                         [](const auto& p) { return p.address.is_v4() && p.length < 31; });
+}
+
+tl::expected<Config, ConfigError> load_config(const std::filesystem::path& file) {
+    toml::table root;
+    try {
+        root = toml::parse_file(file.string());
+    } catch (const toml::parse_error& e) {
+        const auto line = e.source().begin.line;
+        if (line == 0) {
+            return Error(ConfigError{
+                file.string() + ": cannot read the config file: " + std::string(e.description())});
+        }
+        return Error(ConfigError{file.string() + ":" + std::to_string(line) + ": " +
+                                 std::string(e.description())});
+    }
+
+    Config config;
+    config.file = file;
+    static const std::set<std::string> top_level{"daemon", "interface", "wms", "layer", "group"};
+    for (const auto& [key, node] : root) {
+        if (!top_level.contains(std::string(key.str()))) {
+            return Error(ConfigError{file.string() + ":" +
+                                     std::to_string(node.source().begin.line) + ": " +
+                                     std::string(key.str()) + ": unknown section (misspelt?)"});
+        }
+    }
+    const toml::table empty;
+    auto table = [&](std::string_view key) -> tl::expected<const toml::table*, ConfigError> {
+        const auto* node = root.get(key);
+        if (!node) return &empty;
+        if (!node->is_table()) {
+            return Error(
+                ConfigError{file.string() + ":" + std::to_string(node->source().begin.line) + ": " +
+                            std::string(key) + ": expected a [" + std::string(key) + "] table"});
+        }
+        return node->as_table();
+    };
+
+    const toml::table* section = nullptr;
+    TRY_ASSIGN(section, table("daemon"));
+    if (auto ok = read_daemon(Section(file, *section, "daemon."), config.daemon); !ok)
+        return Error(ok.error());
+    if (!root.get("interface")) {
+        return Error(ConfigError{file.string() + ": [interface]: required section is missing"});
+    }
+    TRY_ASSIGN(section, table("interface"));
+    if (auto ok = read_interface(Section(file, *section, "interface."), config.interface); !ok) {
+        return Error(ok.error());
+    }
+    TRY_ASSIGN(section, table("wms"));
+    if (auto ok = read_wms(Section(file, *section, "wms."), config.wms); !ok)
+        return Error(ok.error());
+    if (auto ok = read_layers(file, root, config); !ok) return Error(ok.error());
+    if (auto ok = read_groups(file, root, config); !ok) return Error(ok.error());
+    return config;
+}
+
+}  // namespace wmsgate::daemon

@@ -1,0 +1,61 @@
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <tl/expected.hpp>
+#include <vector>
+
+#include "netcfg/ip_prefix.hpp"
+#include "provisioning/policy.hpp"
+#include "wms/service_config.hpp"
+
+namespace wmsgate::daemon {
+
+enum class Backend { automatic, kernel, uapi };
+
+struct DaemonSection {
+    std::filesystem::path state_dir = "/var/lib/wmsgate";
+    std::filesystem::path control_socket = "/run/wmsgate/control.sock";
+    std::string admin_group = "wmsgate-admin";
+    std::string log_level = "info";
+};
+
+struct InterfaceSection {
+    std::string name = "wmsgate0";
+    std::uint16_t listen_port = 51820;
+    std::vector<netcfg::IpPrefix> addresses;  // the first IPv4 one is the WMS address
+    std::string endpoint;                     // what client configs dial
+    Backend backend = Backend::automatic;
+};
+
+struct WmsSection {
+    std::uint16_t port = 8080;
+    std::string title = "wmsgate";
+    std::string abstract;
+    unsigned max_width = 4096;
+    unsigned max_height = 4096;
+    unsigned render_threads = 2;
+};
+
+struct Config {
+    std::filesystem::path file;
+    DaemonSection daemon;
+    InterfaceSection interface;
+    WmsSection wms;
+    std::vector<wms::LayerConfig> layers;
+    provisioning::GroupLayers groups;
+
+    // The appliance's IPv4 tunnel address with its prefix: the WMS binds to
+    // it and peers' addresses come from it. load_config guarantees one.
+    const netcfg::IpPrefix& tunnel_ipv4() const;
+};
+
+// A config error a person can fix: "FILE:LINE: KEY: what was expected".
+struct ConfigError {
+    std::string message;
+};
+
+tl::expected<Config, ConfigError> load_config(const std::filesystem::path& file);
+
+}  // namespace wmsgate::daemon

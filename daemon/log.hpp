@@ -1,0 +1,42 @@
+#pragma once
+
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace wmsgate::daemon {
+
+enum class LogLevel { debug, info, warning, error };
+
+std::optional<LogLevel> parse_log_level(std::string_view text);
+
+// A structured field such as {"PEER", "alice"}. Never pass a key.
+using LogField = std::pair<std::string_view, std::string>;
+
+// Writes to the journal when stderr is connected to it (systemd sets
+// JOURNAL_STREAM), as plain "message key=value" lines on stderr otherwise.
+class Log {
+  public:
+    explicit Log(LogLevel min_level);
+    void set_level(LogLevel level) { min_level_ = level; }
+
+    void write(LogLevel level, std::string_view message,
+               std::initializer_list<LogField> fields = {}) const;
+    void info(std::string_view message, std::initializer_list<LogField> fields = {}) const {
+        write(LogLevel::info, message, fields);
+    }
+    void warning(std::string_view message, std::initializer_list<LogField> fields = {}) const {
+        write(LogLevel::warning, message, fields);
+    }
+    void error(std::string_view message, std::initializer_list<LogField> fields = {}) const {
+        write(LogLevel::error, message, fields);
+    }
+
+  private:
+    LogLevel min_level_;
+    bool to_journal_;
+};
+
+}  // namespace wmsgate::daemon

@@ -1,0 +1,72 @@
+#include <systemd/sd-daemon.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <cstdio>
+#include <string_view>
+
+#include "daemon/appliance.hpp"
+#include "daemon/config.hpp"
+#include "daemon/log.hpp"
+
+namespace {
+
+constexpr const char* usage =
+    "usage: wmsgated [--config FILE]        run the appliance (default /etc/wmsgate/wmsgate.toml)\n"
+    "       wmsgated --check-config FILE    validate a config file and exit\n";
+
+int run(const std::filesystem::path& config_file) {
+    using namespace wmsgate::daemon;
+    auto config = load_config(config_file);
+    if (!config) {
+        std::fprintf(stderr, "wmsgated: %s\n", config.error().message.c_str());
+        return 2;
+    }
+    const Log log(parse_log_level(config->daemon.log_level).value_or(LogLevel::info));
+    boost::asio::io_context io;
+    auto appliance = Appliance::bring_up(std::move(*config), io, log);
+    if (!appliance) {
+        log.error(appliance.error().message);
+        return 1;
+    }
+    boost::asio::signal_set signals(io, SIGTERM, SIGINT);
+    signals.async_wait([&](boost::system::error_code, int) {
+        sd_notify(0, "STOPPING=1");
+        log.info("stopping");
+        (*appliance)->shutdown();
+        io.stop();
+    });
+    sd_notify(0, "READY=1\nSTATUS=serving");
+    log.info("ready");
+    io.run();
+    appliance->reset();
+    return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    std::filesystem::path config_file = "/etc/wmsgate/wmsgate.toml";
+    for (int i = 1; i < argc; ++i) {
+        const std::string_view arg = argv[i];
+        if ((arg == "--config" || arg == "--check-config") && i + 1 < argc) {
+            config_file = argv[++i];
+            if (arg == "--check-config") {
+                auto config = wmsgate::daemon::load_config(config_file);
+                if (!config) {
+                    std::fprintf(stderr, "wmsgated: %s\n", config.error().message.c_str());
+                    return 2;
+                }
+                std::fprintf(stderr, "wmsgated: %s is valid\n", config_file.c_str());
+                return 0;
+            }
+        } else if (arg == "--help" || arg == "-h") {
+            std::fputs(usage, stdout);
+            return 0;
+        } else {
+            std::fprintf(stderr, "wmsgated: unknown argument \"%s\"\n%s", argv[i], usage);
+            return 1;
+        }
+    }
+    return run(config_file);
+}

@@ -1,0 +1,131 @@
+#include "daemon/config.hpp"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <fstream>
+
+namespace wmsgate::daemon {
+namespace {
+
+class ConfigTest : public ::testing::Test {
+  protected:
+    std::filesystem::path write(const std::string& text) {
+        std::ofstream(file_) << text;
+        return file_;
+    }
+    void TearDown() override { std::filesystem::remove(file_); }
+
+    std::filesystem::path file_ = std::filesystem::temp_directory_path() /
+                                  ("wmsgate-config-test-" + std::to_string(::getpid()) + ".toml");
+};
+
+constexpr const char* valid = R"([daemon]
+state_dir = "/tmp/state"
+control_socket = "/tmp/state/control.sock"
+
+[interface]
+name = "wg-test"
+listen_port = 51999
+address = ["10.77.0.1/24", "fd77::1/64"]
+endpoint = "192.0.2.1:51999"
+backend = "uapi"
+
+[wms]
+port = 8081
+title = "Test maps"
+
+[[layer]]
+name = "ortho"
+title = "Orthophoto"
+source = "/srv/ortho.tif"
+
+[[layer]]
+name = "dem"
+source = "/srv/dem.tif"
+
+[[group]]
+name = "survey"
+layers = ["ortho", "dem"]
+)";
+
+TEST_F(ConfigTest, ReadsEverySection) {
+    auto config = load_config(write(valid));
+    ASSERT_TRUE(config) << config.error().message;
+    EXPECT_EQ(config->daemon.state_dir, "/tmp/state");
+    EXPECT_EQ(config->daemon.control_socket, "/tmp/state/control.sock");
+    EXPECT_EQ(config->interface.name, "wg-test");
+    EXPECT_EQ(config->interface.listen_port, 51999);
+    ASSERT_EQ(config->interface.addresses.size(), 2u);
+    EXPECT_EQ(config->tunnel_ipv4().to_string(), "10.77.0.1/24");
+    EXPECT_EQ(config->interface.backend, Backend::uapi);
+    EXPECT_EQ(config->wms.port, 8081);
+    EXPECT_EQ(config->wms.title, "Test maps");
+    ASSERT_EQ(config->layers.size(), 2u);
+    EXPECT_EQ(config->layers[1].title, "dem");  // title defaults to the name
+    EXPECT_EQ(config->groups.at("survey"), (std::set<std::string>{"ortho", "dem"}));
+}
+
+struct BadCase {
+    const char* what;
+    std::string from;  // text in `valid` to replace
+    std::string to;
+    std::string expected_message;  // the error must contain this
+};
+
+class BadConfigTest : public ConfigTest, public ::testing::WithParamInterface<BadCase> {};
+
+TEST_P(BadConfigTest, NamesLineKeyAndExpectation) {
+    const auto& c = GetParam();
+    std::string text = valid;
+    const auto at = text.find(c.from);
+    ASSERT_NE(at, std::string::npos) << c.from;
+    text.replace(at, c.from.size(), c.to);
+    auto config = load_config(write(text));
+    ASSERT_FALSE(config) << c.what;
+    EXPECT_NE(config.error().message.find(file_.string()), std::string::npos)
+        << config.error().message;
+    EXPECT_NE(config.error().message.find(c.expected_message), std::string::npos)
+        << c.what << ": " << config.error().message;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Table, BadConfigTest,
+    ::testing::Values(BadCase{"port as string", "listen_port = 51999", "listen_port = \"51999\"",
+                              ":7: interface.listen_port: expected an integer"},
+                      BadCase{"port out of range", "port = 8081", "port = 70000",
+                              "wms.port: expected an integer from 1 to 65535"},
+                      BadCase{"unknown key", "title = \"Test maps\"", "titel = \"Test maps\"",
+                              ":14: wms.titel: unknown key"},
+                      BadCase{"unknown section", "[wms]", "[wmss]", "wmss: unknown section"},
+                      BadCase{"bad address", "\"10.77.0.1/24\"", "\"10.77.0.300/24\"",
+                              "interface.address: \"10.77.0.300/24\" is not an address"},
+                      BadCase{"no IPv4 address", "\"10.77.0.1/24\", ", "",
+                              "expected at least one IPv4 address"},
+                      BadCase{"missing endpoint", "endpoint = \"192.0.2.1:51999\"", "",
+                              "interface.endpoint: required key is missing"},
+                      BadCase{"bad backend", "backend = \"uapi\"", "backend = \"bpf\"",
+                              "expected auto, kernel or uapi"},
+                      BadCase{"group names missing layer", "layers = [\"ortho\", \"dem\"]",
+                              "layers = [\"ortho\", \"lidar\"]", "no [[layer]] is named \"lidar\""},
+                      BadCase{"duplicate layer", "name = \"dem\"", "name = \"ortho\"",
+                              "layer \"ortho\" is defined twice"},
+                      BadCase{"layer without source", "source = \"/srv/dem.tif\"", "",
+                              "layer.source: required key is missing"},
+                      BadCase{"syntax error", "[wms]", "[wms", ":12:"}));
+
+TEST_F(ConfigTest, MissingFileIsAClearError) {
+    auto config = load_config("/nonexistent/wmsgate.toml");
+    ASSERT_FALSE(config);
+    EXPECT_NE(config.error().message.find("/nonexistent/wmsgate.toml"), std::string::npos);
+}
+
+TEST_F(ConfigTest, MissingInterfaceSection) {
+    auto config = load_config(write("[wms]\nport = 8080\n"));
+    ASSERT_FALSE(config);
+    EXPECT_NE(config.error().message.find("[interface]: required section is missing"),
+              std::string::npos);
+}
+
+}  // namespace
+}  // namespace wmsgate::daemon
