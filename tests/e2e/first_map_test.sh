@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# End to end: wmsgated in a namespace, alice and bob as real WireGuard peers
+# set up from the configs it issued, real WMS clients (curl, OWSLib, GDAL),
+# and a LAN host without a tunnel. Asserts what the demo shows.
+set -euo pipefail
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+if [[ $EUID -ne 0 ]]; then
+    echo "first_map_test: needs root for network namespaces" >&2
+    exit 1
+fi
+
+LAB_TAG=e$(($$ % 100000))
+LAB_PREFIX="wmsgate-$LAB_TAG-"
+LAB_DIR=$(mktemp -d /tmp/wmsgate-e2e.XXXXXX)
+source "$repo/scripts/lib/lab.sh"
+trap 'lab_cleanup; rm -rf "$LAB_DIR"' EXIT
+
+passed=0
+failed=0
+check() {
+    local what=$1
+    shift
+    if "$@"; then
+        passed=$((passed + 1))
+        echo "ok: $what"
+    else
+        failed=$((failed + 1))
+        echo "FAILED: $what"
+    fi
+}
+
+layers=${LAB_LAYERS:-$repo/build/demo-layers}
+lab_make_layers "$layers"
+lab_create_network
+lab_write_config "$LAB_DIR/wmsgate.toml" "$layers"
+lab_start_appliance "$LAB_DIR/wmsgate.toml"
+lab_ctl peer add alice --groups daylight >"$LAB_DIR/alice.conf"
+lab_ctl peer add bob --groups night >"$LAB_DIR/bob.conf"
+lab_connect_client alice "$LAB_DIR/alice.conf"
+lab_connect_client bob "$LAB_DIR/bob.conf"
+
+url="http://$LAB_TUNNEL_ADDRESS:$LAB_WMS_PORT/wms"
+getmap="SERVICE=WMS&VERSION=1.3.0&REQUEST=GetMap&STYLES=&CRS=CRS:84&BBOX=-180,-90,180,90&FORMAT=image/png"
+
+# OWSLib parses the capabilities; prints the named layers, one per line.
+owslib_layers() {
+    lab_in "$1" /usr/bin/python3 - "$url" <<'PY'
+import sys
+from owslib.wms import WebMapService
+wms = WebMapService(sys.argv[1], version="1.3.0", timeout=20)
+for name in sorted(wms.contents):
+    print(name)
+PY
+}
+
+# True when the file is a PNG of the given size whose pixels are not all equal.
+png_is_real_map() {
+    /usr/bin/python3 - "$@" <<'PY'
+import sys
+from osgeo import gdal
+path, width, height = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+gdal.UseExceptions()
+ds = gdal.Open(path)
+ok = ds.GetDriver().ShortName == "PNG" and ds.RasterXSize == width and ds.RasterYSize == height
+spread = max(ds.GetRasterBand(b).ComputeRasterMinMax(False)[1] - ds.GetRasterBand(b).ComputeRasterMinMax(False)[0]
+             for b in range(1, min(ds.RasterCount, 3) + 1))
+print(f"{path}: {ds.GetDriver().ShortName} {ds.RasterXSize}x{ds.RasterYSize}, value spread {spread}")
+sys.exit(0 if ok and spread > 0 else 1)
+PY
+}
+
+check "alice's capabilities (OWSLib) list exactly blue-marble" \
+    test "$(owslib_layers alice)" = "blue-marble"
+check "bob's capabilities (OWSLib) list exactly night-lights" \
+    test "$(owslib_layers bob)" = "night-lights"
+
+lab_wms alice "$getmap&LAYERS=blue-marble&WIDTH=400&HEIGHT=200" >"$LAB_DIR/alice.png"
+check "alice's GetMap is a 400x200 PNG of real imagery" png_is_real_map "$LAB_DIR/alice.png" 400 200
+
+lab_in alice gdal_translate -q -of PNG -outsize 256 128 \
+    "WMS:$url?SERVICE=WMS&VERSION=1.1.1&REQUEST=GetMap&LAYERS=blue-marble&SRS=EPSG:4326&BBOX=-180,-90,180,90&FORMAT=image/png" \
+    "$LAB_DIR/alice-gdal.png" >/dev/null 2>"$LAB_DIR/gdal.err" || cat "$LAB_DIR/gdal.err"
+check "GDAL's WMS driver reads alice's layer through the tunnel" \
+    png_is_real_map "$LAB_DIR/alice-gdal.png" 256 128
+
+# The whole response, headers included, must not tell "forbidden" from "absent".
+response() { lab_in "$1" curl -sS -i --max-time 20 "$url?$2"; }
+response alice "$getmap&LAYERS=night-lights&WIDTH=64&HEIGHT=32" >"$LAB_DIR/forbidden"
+response alice "$getmap&LAYERS=no-such-layer&WIDTH=64&HEIGHT=32" >"$LAB_DIR/absent"
+check "a forbidden layer is reported as LayerNotDefined" grep -q 'code="LayerNotDefined"' "$LAB_DIR/forbidden"
+check "forbidden and absent layers get byte-identical responses" cmp "$LAB_DIR/forbidden" "$LAB_DIR/absent"
+check "alice's forbidden GetMap mentions no existence" \
+    bash -c "! grep -qi -e forbidden -e denied -e permission '$LAB_DIR/forbidden'"
+
+alice_address=$(sed -n -E 's/^Address = ([0-9.]+).*/\1/p' "$LAB_DIR/alice.conf")
+lab_in bob curl -sS --fail --max-time 20 -H "X-Forwarded-For: $alice_address" \
+    -H "Forwarded: for=$alice_address" "$url?SERVICE=WMS&REQUEST=GetCapabilities" >"$LAB_DIR/bob-forged.xml"
+check "bob forging X-Forwarded-For still sees only his layer" \
+    bash -c "grep -q '<Name>night-lights</Name>' '$LAB_DIR/bob-forged.xml' && ! grep -q 'blue-marble' '$LAB_DIR/bob-forged.xml'"
+
+lab_in lan ip route add 10.77.0.0/24 via "$LAB_LAN_PREFIX.1"
+check "lan, routing the tunnel prefix via the appliance, cannot connect to the WMS" \
+    bash -c "! ip netns exec '$(lab_ns lan)' curl -sS --max-time 3 -o /dev/null '$url'"
+check "a process on the appliance cannot reach the WMS over loopback" \
+    bash -c "! ip netns exec '$(lab_ns appliance)' curl -sS --max-time 3 -o /dev/null '$url'"
+check "the WMS socket is bound to the tunnel address only" \
+    bash -c "ip netns exec '$(lab_ns appliance)' ss -Hltn 'sport = :$LAB_WMS_PORT' | grep -q '$LAB_TUNNEL_ADDRESS%wg${LAB_TAG}app:$LAB_WMS_PORT'"
+
+echo "$passed passed, $failed failed"
+[[ $failed -eq 0 ]]
