@@ -4,6 +4,8 @@
 
 namespace wmsgate::provisioning {
 
+// Every failure provisioning reports. Messages tell a person what to do;
+// callers add which peer or file was involved when they log.
 enum class Errc {
     invalid_name = 1,
     name_taken,
@@ -13,6 +15,10 @@ enum class Errc {
     prefix_full,
     database_failed,
     schema_too_new,
+    invalid_prefix,
+    invalid_group_name,
+    database_busy,
+    database_corrupt,
 };
 
 const std::error_category& provisioning_category() noexcept;

@@ -1,0 +1,77 @@
+#include "provisioning/policy.hpp"
+
+#include <gtest/gtest.h>
+
+#include "tests/provisioning/test_keys.hpp"
+
+namespace wmsgate::provisioning {
+namespace {
+namespace ip = boost::asio::ip;
+
+Peer peer(std::string name, const char* ipv4, std::vector<std::string> groups) {
+    Peer p;
+    p.name = std::move(name);
+    p.public_key = test::public_key(test::client_public_b64);
+    p.ipv4 = ip::make_address_v4(ipv4);
+    p.groups = std::move(groups);
+    return p;
+}
+
+class PolicyTest : public ::testing::Test {
+  protected:
+    const GroupLayers groups{
+        {"survey", {"ortho", "parcels"}},
+        {"night", {"lights", "ortho"}},
+    };
+    const PolicySnapshot policy{
+        {peer("alice", "10.77.0.2", {"survey"}), peer("bob", "10.77.0.3", {"survey", "night"}),
+         peer("carol", "10.77.0.4", {"gone"}), peer("dave", "10.77.0.5", {})},
+        groups};
+};
+
+TEST_F(PolicyTest, PeerSeesItsGroupsLayers) {
+    const auto access = policy.lookup(ip::make_address("10.77.0.2"));
+    ASSERT_TRUE(access);
+    EXPECT_EQ(access->peer, "alice");
+    EXPECT_EQ(access->layers, (std::set<std::string>{"ortho", "parcels"}));
+}
+
+TEST_F(PolicyTest, PeerInTwoGroupsSeesTheUnion) {
+    const auto access = policy.lookup(ip::make_address("10.77.0.3"));
+    ASSERT_TRUE(access);
+    EXPECT_EQ(access->peer, "bob");
+    EXPECT_EQ(access->layers, (std::set<std::string>{"lights", "ortho", "parcels"}));
+}
+
+TEST_F(PolicyTest, UnknownGroupOrNoGroupGrantsNothingButThePeerIsKnown) {
+    const auto carol = policy.lookup(ip::make_address("10.77.0.4"));
+    ASSERT_TRUE(carol);
+    EXPECT_EQ(carol->peer, "carol");
+    EXPECT_TRUE(carol->layers.empty());
+
+    const auto dave = policy.lookup(ip::make_address("10.77.0.5"));
+    ASSERT_TRUE(dave);
+    EXPECT_EQ(dave->peer, "dave");
+    EXPECT_TRUE(dave->layers.empty());
+}
+
+TEST_F(PolicyTest, UnknownAddressIsNobody) {
+    EXPECT_FALSE(policy.lookup(ip::make_address("10.77.0.99")));
+    EXPECT_FALSE(policy.lookup(ip::make_address("10.77.0.1")));
+    EXPECT_FALSE(policy.lookup(ip::make_address("fd77::2")));
+    EXPECT_FALSE(PolicySnapshot().lookup(ip::make_address("10.77.0.2")));
+}
+
+TEST_F(PolicyTest, V4MappedV6IsLookedUpAsV4) {
+    const auto access = policy.lookup(ip::make_address("::ffff:10.77.0.3"));
+    ASSERT_TRUE(access);
+    EXPECT_EQ(access->peer, "bob");
+    EXPECT_EQ(access->layers, (std::set<std::string>{"lights", "ortho", "parcels"}));
+
+    EXPECT_FALSE(policy.lookup(ip::make_address("::ffff:10.77.0.99")));
+    // Only the mapped form means IPv4; an IPv4-compatible ::a.b.c.d does not.
+    EXPECT_FALSE(policy.lookup(ip::make_address("::10.77.0.3")));
+}
+
+}  // namespace
+}  // namespace wmsgate::provisioning
