@@ -73,7 +73,8 @@ tl::expected<std::unique_ptr<Appliance>, StartupError> Appliance::bring_up(
         new Appliance(std::move(config), io, log, std::move(*registry), std::move(*key)));
     if (auto ok = appliance->start_device(); !ok) return tl::unexpected(ok.error());
     if (auto ok = appliance->configure_device(true); !ok) return tl::unexpected(ok.error());
-    if (auto ok = appliance->start_services(); !ok) return tl::unexpected(ok.error());
+    if (auto ok = appliance->start_wms(); !ok) return tl::unexpected(ok.error());
+    if (auto ok = appliance->start_control(); !ok) return tl::unexpected(ok.error());
     appliance->supervise();
     return appliance;
 }
@@ -149,7 +150,7 @@ tl::expected<void, StartupError> Appliance::configure_device(bool full) {
     return {};
 }
 
-tl::expected<void, StartupError> Appliance::start_services() {
+tl::expected<void, StartupError> Appliance::start_wms() {
     const auto& tunnel = config_.tunnel_ipv4();
     wms::ServiceConfig service;
     service.title = config_.wms.title;
@@ -179,7 +180,10 @@ tl::expected<void, StartupError> Appliance::start_services() {
     if (auto ok = wms_->start(); !ok) {
         return fail("WMS on " + ok.error().subject + ": " + ok.error().code.message());
     }
+    return {};
+}
 
+tl::expected<void, StartupError> Appliance::start_control() {
     peer_commands_ = std::make_unique<PeerCommands>(
         config_, registry_, *device_, server_key_.public_key(), [this] { publish_policy(); });
     const auto admin_gid = group_id(config_.daemon.admin_group);
@@ -227,6 +231,13 @@ void Appliance::supervise() {
                 log_.error("cannot restart wireguard-go", {{"ERROR", restarted.error().message()}});
             } else if (auto ok = configure_device(true); !ok) {
                 log_.error("cannot re-configure the interface", {{"ERROR", ok.error().message}});
+            } else {
+                // The new tunnel device has a new index: SO_BINDTODEVICE
+                // must be set again, so the listener is made anew.
+                wms_->stop();
+                if (auto listening = start_wms(); !listening) {
+                    log_.error("cannot listen again", {{"ERROR", listening.error().message}});
+                }
             }
         }
         supervise();

@@ -42,7 +42,8 @@ class Appliance {
 
     tl::expected<void, StartupError> start_device();
     tl::expected<void, StartupError> configure_device(bool full);
-    tl::expected<void, StartupError> start_services();
+    tl::expected<void, StartupError> start_wms();
+    tl::expected<void, StartupError> start_control();
     void publish_policy();
     void supervise();
 

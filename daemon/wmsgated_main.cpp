@@ -4,6 +4,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <cstdio>
 #include <string_view>
+#include <vector>
 
 #include "daemon/appliance.hpp"
 #include "daemon/config.hpp"
@@ -43,30 +44,27 @@ int run(const std::filesystem::path& config_file) {
     return 0;
 }
 
+int check_config(const std::filesystem::path& config_file) {
+    auto config = wmsgate::daemon::load_config(config_file);
+    if (!config) {
+        std::fprintf(stderr, "wmsgated: %s\n", config.error().message.c_str());
+        return 2;
+    }
+    std::fprintf(stderr, "wmsgated: %s is valid\n", config_file.c_str());
+    return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-    std::filesystem::path config_file = "/etc/wmsgate/wmsgate.toml";
-    for (int i = 1; i < argc; ++i) {
-        const std::string_view arg = argv[i];
-        if ((arg == "--config" || arg == "--check-config") && i + 1 < argc) {
-            config_file = argv[++i];
-            if (arg == "--check-config") {
-                auto config = wmsgate::daemon::load_config(config_file);
-                if (!config) {
-                    std::fprintf(stderr, "wmsgated: %s\n", config.error().message.c_str());
-                    return 2;
-                }
-                std::fprintf(stderr, "wmsgated: %s is valid\n", config_file.c_str());
-                return 0;
-            }
-        } else if (arg == "--help" || arg == "-h") {
-            std::fputs(usage, stdout);
-            return 0;
-        } else {
-            std::fprintf(stderr, "wmsgated: unknown argument \"%s\"\n%s", argv[i], usage);
-            return 1;
-        }
+    const std::vector<std::string_view> args(argv + 1, argv + argc);
+    if (args.size() == 1 && (args[0] == "--help" || args[0] == "-h")) {
+        std::fputs(usage, stdout);
+        return 0;
     }
-    return run(config_file);
+    if (args.size() == 2 && args[0] == "--check-config") return check_config(args[1]);
+    if (args.size() == 2 && args[0] == "--config") return run(args[1]);
+    if (args.empty()) return run("/etc/wmsgate/wmsgate.toml");
+    std::fputs(usage, stderr);
+    return 1;
 }

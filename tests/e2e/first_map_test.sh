@@ -90,22 +90,34 @@ response alice "$getmap&LAYERS=night-lights&WIDTH=64&HEIGHT=32" >"$LAB_DIR/forbi
 response alice "$getmap&LAYERS=no-such-layer&WIDTH=64&HEIGHT=32" >"$LAB_DIR/absent"
 check "a forbidden layer is reported as LayerNotDefined" grep -q 'code="LayerNotDefined"' "$LAB_DIR/forbidden"
 check "forbidden and absent layers get byte-identical responses" cmp "$LAB_DIR/forbidden" "$LAB_DIR/absent"
-check "alice's forbidden GetMap mentions no existence" \
-    bash -c "! grep -qi -e forbidden -e denied -e permission '$LAB_DIR/forbidden'"
+says_nothing_of_permission() { ! grep -qi -e forbidden -e denied -e permission "$LAB_DIR/forbidden"; }
+check "alice's forbidden GetMap says nothing of permissions" says_nothing_of_permission
 
 alice_address=$(sed -n -E 's/^Address = ([0-9.]+).*/\1/p' "$LAB_DIR/alice.conf")
 lab_in bob curl -sS --fail --max-time 20 -H "X-Forwarded-For: $alice_address" \
     -H "Forwarded: for=$alice_address" "$url?SERVICE=WMS&REQUEST=GetCapabilities" >"$LAB_DIR/bob-forged.xml"
-check "bob forging X-Forwarded-For still sees only his layer" \
-    bash -c "grep -q '<Name>night-lights</Name>' '$LAB_DIR/bob-forged.xml' && ! grep -q 'blue-marble' '$LAB_DIR/bob-forged.xml'"
+only_bobs_layer() {
+    grep -q '<Name>night-lights</Name>' "$LAB_DIR/bob-forged.xml" && ! grep -q blue-marble "$LAB_DIR/bob-forged.xml"
+}
+check "bob forging X-Forwarded-For still sees only his layer" only_bobs_layer
 
 lab_in lan ip route add 10.77.0.0/24 via "$LAB_LAN_PREFIX.1"
-check "lan, routing the tunnel prefix via the appliance, cannot connect to the WMS" \
-    bash -c "! ip netns exec '$(lab_ns lan)' curl -sS --max-time 3 -o /dev/null '$url'"
-check "a process on the appliance cannot reach the WMS over loopback" \
-    bash -c "! ip netns exec '$(lab_ns appliance)' curl -sS --max-time 3 -o /dev/null '$url'"
-check "the WMS socket is bound to the tunnel address only" \
-    bash -c "ip netns exec '$(lab_ns appliance)' ss -Hltn 'sport = :$LAB_WMS_PORT' | grep -q '$LAB_TUNNEL_ADDRESS%wg${LAB_TAG}app:$LAB_WMS_PORT'"
+cannot_connect_from() { ! lab_in "$1" curl -sS --max-time 3 -o /dev/null "$url"; }
+check "lan, routing the tunnel prefix via the appliance, cannot connect to the WMS" cannot_connect_from lan
+check "a process on the appliance cannot reach the WMS over loopback" cannot_connect_from appliance
+bound_to_tunnel_device() {
+    lab_in appliance ss -Hltn "sport = :$LAB_WMS_PORT" | grep -q "$LAB_TUNNEL_ADDRESS%wg${LAB_TAG}app:$LAB_WMS_PORT"
+}
+check "the WMS socket is bound to the tunnel address and device" bound_to_tunnel_device
+
+set +e
+carol_out=$(lab_ctl peer add carol --groups no-such-group 2>&1 >"$LAB_DIR/carol.conf")
+carol_status=$?
+set -e
+refused_with_reason() { [[ $carol_status -eq 1 && $carol_out == *'unknown group "no-such-group"'* ]]; }
+not_registered() { [[ ! -s $LAB_DIR/carol.conf ]] && ! lab_ctl peer list | grep -q carol; }
+check "an unknown group is refused with exit 1 and a reason" refused_with_reason
+check "a refused peer is not registered and gets no config" not_registered
 
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]

@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# wmsgated refuses bad start-up conditions with one clear line, a non-zero
+# exit code and nothing left behind: missing or malformed config, a taken
+# interface name, no wireguard-go.
+set -euo pipefail
+
+bin=${WMSGATE_BIN:?set WMSGATE_BIN to build/bin}
+[[ $EUID -eq 0 ]] || { echo "bad_start_test: needs root for network namespaces" >&2; exit 1; }
+
+tag=b$(($$ % 100000))
+ns=wmsgate-$tag
+work=$(mktemp -d /tmp/wmsgate-bad.XXXXXX)
+ip netns add "$ns"
+cleanup() {
+    for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -9 "$pid" 2>/dev/null || true; done
+    ip netns del "$ns" 2>/dev/null || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+passed=0
+failed=0
+check() {
+    local what=$1
+    shift
+    if "$@"; then passed=$((passed + 1)); echo "ok: $what"; else failed=$((failed + 1)); echo "FAILED: $what"; fi
+}
+
+# Runs wmsgated in the namespace; sets $status and $message (its stderr).
+start() {
+    set +e
+    message=$(ip netns exec "$ns" "$@" 2>&1 >/dev/null)
+    status=$?
+    set -e
+    echo "  -> exit $status: $message"
+}
+
+write_config() {
+    cat >"$work/wmsgate.toml" <<TOML
+[daemon]
+state_dir = "$work/state"
+control_socket = "$work/control.sock"
+[interface]
+name = "$1"
+address = ["10.78.0.1/24"]
+endpoint = "192.0.2.1:51820"
+[wms]
+port = 8080
+TOML
+}
+
+one_line() { [[ $(printf '%s\n' "$message" | wc -l) -eq 1 ]]; }
+no_leftovers() {
+    [[ ! -e /var/run/wireguard/$1.sock && ! -e $work/control.sock ]] &&
+        ! ip -n "$ns" link show "$1" >/dev/null 2>&1
+}
+
+start "$bin/wmsgated" --config "$work/missing.toml"
+check "missing config: non-zero exit" test "$status" -ne 0
+check "missing config: one line naming the file" bash -c "[[ '$message' == *missing.toml* ]]"
+
+printf '[interface\nname = 1\n' >"$work/broken.toml"
+start "$bin/wmsgated" --config "$work/broken.toml"
+check "malformed config: non-zero exit" test "$status" -ne 0
+check "malformed config: names file and line" bash -c "[[ '$message' == *broken.toml:1:* ]]"
+
+ifname=wg${tag}x
+write_config "$ifname"
+ip -n "$ns" link add "$ifname" type dummy
+start "$bin/wmsgated" --config "$work/wmsgate.toml"
+check "taken interface name: non-zero exit" test "$status" -ne 0
+check "taken interface name: says it is in use" bash -c "[[ '$message' == *'already in use'* ]]"
+check "taken interface name: one line" one_line
+check "taken interface name: the existing link is untouched" ip -n "$ns" link show "$ifname" type dummy
+ip -n "$ns" link del "$ifname"
+
+ifname=wg${tag}y
+write_config "$ifname"
+start env PATH=/nonexistent "$bin/wmsgated" --config "$work/wmsgate.toml"
+check "no wireguard-go: non-zero exit" test "$status" -ne 0
+check "no wireguard-go: tells how to install it" bash -c "[[ '$message' == *'apt-get install wireguard-go'* ]]"
+check "no wireguard-go: one line" one_line
+check "no wireguard-go: nothing left behind" no_leftovers "$ifname"
+
+ifname=wg${tag}z
+write_config "$ifname"
+sed -i 's/^port = 8080/port = 8080\ntitle = ""/' "$work/wmsgate.toml"
+start "$bin/wmsgated" --config "$work/wmsgate.toml"
+check "empty title: non-zero exit" test "$status" -ne 0
+check "empty title: names the key" bash -c "[[ '$message' == *wms.title* ]]"
+
+echo "$passed passed, $failed failed"
+[[ $failed -eq 0 ]]
