@@ -3,6 +3,7 @@
 #include <grp.h>
 #include <sys/stat.h>
 
+#include <boost/asio/post.hpp>
 #include <chrono>
 
 #include "netcfg/interface_name.hpp"
@@ -234,10 +235,14 @@ void Appliance::supervise() {
             } else {
                 // The new tunnel device has a new index: SO_BINDTODEVICE
                 // must be set again, so the listener is made anew.
+                // stop() closes the old listener on the io_context; queue
+                // the new one behind that.
                 wms_->stop();
-                if (auto listening = start_wms(); !listening) {
-                    log_.error("cannot listen again", {{"ERROR", listening.error().message}});
-                }
+                boost::asio::post(io_, [this] {
+                    if (auto listening = start_wms(); !listening) {
+                        log_.error("cannot listen again", {{"ERROR", listening.error().message}});
+                    }
+                });
             }
         }
         supervise();
