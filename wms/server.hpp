@@ -61,8 +61,14 @@ class Server {
 
     // Opens every layer's dataset (errors name the layer), binds and listens.
     tl::expected<void, StartError> start();
-    // Stops accepting and closes open connections.
+    // Stops accepting and closes open connections. Renders already running
+    // finish; queued ones are dropped. No request read after stop() reaches
+    // the Authorizer or the AccessLog. Safe to call from any thread; the
+    // sockets close on the io_context's threads.
     void stop();
+    // The port listened on once start() succeeded (useful with port 0);
+    // 0 before.
+    std::uint16_t port() const;
 
   private:
     std::unique_ptr<ServerImpl> impl_;

@@ -1,0 +1,378 @@
+#include "wms/server.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "tests/wms/test_datasets.hpp"
+#include "wms/errors.hpp"
+
+namespace wmsgate::wms {
+namespace {
+
+namespace beast = boost::beast;
+namespace http = boost::beast::http;
+namespace net = boost::asio;
+using net::ip::tcp;
+using namespace std::chrono_literals;
+
+// Maps addresses to views; records every address it was asked about.
+class FakeAuthorizer : public Authorizer {
+  public:
+    void set(const std::string& address, std::optional<ClientView> view) {
+        std::lock_guard lock(mutex_);
+        views_[address] = std::move(view);
+    }
+    std::optional<ClientView> view_for(const net::ip::address& remote) const override {
+        std::lock_guard lock(mutex_);
+        asked_.push_back(remote.to_string());
+        const auto it = views_.find(remote.to_string());
+        return it == views_.end() ? std::nullopt : it->second;
+    }
+    std::vector<std::string> asked() const {
+        std::lock_guard lock(mutex_);
+        return asked_;
+    }
+
+  private:
+    mutable std::mutex mutex_;
+    std::map<std::string, std::optional<ClientView>> views_;
+    mutable std::vector<std::string> asked_;
+};
+
+// A blocking-style HTTP client whose every operation gives up after 10 s,
+// so a broken server fails the test instead of hanging it.
+class Client {
+  public:
+    beast::error_code connect(std::uint16_t port) {
+        return run([&](auto done) {
+            stream_.async_connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port), done);
+        });
+    }
+
+    beast::error_code send(const http::request<http::string_body>& request) {
+        return run([&](auto done) {
+            http::async_write(stream_, request,
+                              [done](beast::error_code ec, std::size_t) { done(ec); });
+        });
+    }
+    // Sends raw bytes, e.g. a request header without the body it announces.
+    beast::error_code send_raw(const std::string& bytes) {
+        return run([&](auto done) {
+            net::async_write(stream_, net::buffer(bytes),
+                             [done](beast::error_code ec, std::size_t) { done(ec); });
+        });
+    }
+
+    beast::error_code receive(http::response<http::string_body>& response, bool to_head = false) {
+        http::response_parser<http::string_body> parser;
+        parser.body_limit(16 * 1024 * 1024);
+        parser.skip(to_head);  // a response to HEAD has a Content-Length but no body
+        const auto ec = run([&](auto done) {
+            http::async_read(stream_, buffer_, parser,
+                             [done](beast::error_code ec, std::size_t) { done(ec); });
+        });
+        response = parser.release();
+        return ec;
+    }
+
+    http::response<http::string_body> get(const std::string& target,
+                                          const std::map<std::string, std::string>& headers = {},
+                                          http::verb method = http::verb::get) {
+        http::request<http::string_body> request{method, target, 11};
+        request.set(http::field::host, "127.0.0.1");
+        for (const auto& [name, value] : headers) request.set(name, value);
+        http::response<http::string_body> response;
+        EXPECT_FALSE(send(request));
+        EXPECT_FALSE(receive(response, method == http::verb::head));
+        return response;
+    }
+
+  private:
+    template <class Start>
+    beast::error_code run(Start start) {
+        beast::error_code result = net::error::would_block;
+        stream_.expires_after(10s);
+        start([&result](beast::error_code ec) { result = ec; });
+        io_.restart();
+        io_.run();
+        return result;
+    }
+
+    net::io_context io_;
+    beast::tcp_stream stream_{io_};
+    beast::flat_buffer buffer_;
+};
+
+const std::string capabilities = "/wms?SERVICE=WMS&REQUEST=GetCapabilities";
+
+class ServerTest : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        authorizer_.set("127.0.0.1", ClientView{"alice", {"gray"}});
+        io_thread_ = std::thread([this] { io_.run(); });
+    }
+
+    void TearDown() override {
+        server_.reset();
+        work_.reset();
+        io_thread_.join();
+    }
+
+    ServerOptions options() const {
+        ServerOptions options;
+        options.bind_address = net::ip::make_address("127.0.0.1");
+        options.port = 0;
+        options.render_threads = 2;
+        options.max_request_bytes = 2048;
+        return options;
+    }
+
+    tl::expected<void, StartError> start(ServerOptions options) {
+        server_ = std::make_unique<Server>(io_, options, data_.service(), authorizer_,
+                                           [this](const AccessRecord& record) {
+                                               std::lock_guard lock(log_mutex_);
+                                               log_.push_back(record);
+                                           });
+        return server_->start();
+    }
+
+    void start() {
+        const auto started = start(options());
+        ASSERT_TRUE(started) << started.error().code.message() << " " << started.error().subject;
+        ASSERT_NE(server_->port(), 0);
+    }
+
+    std::vector<AccessRecord> log() {
+        std::lock_guard lock(log_mutex_);
+        return log_;
+    }
+
+    test::TestDatasets data_;
+    FakeAuthorizer authorizer_;
+    net::io_context io_;
+    net::executor_work_guard<net::io_context::executor_type> work_{io_.get_executor()};
+    std::thread io_thread_;
+    std::unique_ptr<Server> server_;
+    std::mutex log_mutex_;
+    std::vector<AccessRecord> log_;
+};
+
+TEST_F(ServerTest, GetCapabilitiesAndAccessLog) {
+    start();
+    Client client;
+    ASSERT_FALSE(client.connect(server_->port()));
+    const auto response = client.get(capabilities);
+    EXPECT_EQ(response.result(), http::status::ok);
+    EXPECT_EQ(response[http::field::content_type], "text/xml");
+    EXPECT_NE(response.body().find("<Name>gray</Name>"), std::string::npos);
+    EXPECT_EQ(response.body().find("<Name>world</Name>"), std::string::npos);
+
+    const auto records = log();
+    ASSERT_EQ(records.size(), 1u);
+    EXPECT_EQ(records[0].remote, "127.0.0.1");
+    EXPECT_EQ(records[0].client, "alice");
+    EXPECT_EQ(records[0].request, "GetCapabilities");
+    EXPECT_EQ(records[0].status, 200u);
+    EXPECT_EQ(records[0].bytes, response.body().size());
+}
+
+TEST_F(ServerTest, GetMapAndHead) {
+    start();
+    Client client;
+    ASSERT_FALSE(client.connect(server_->port()));
+    const std::string map =
+        "/wms?SERVICE=WMS&REQUEST=GetMap&VERSION=1.3.0&LAYERS=gray&STYLES=&CRS=CRS:84"
+        "&BBOX=0,0,90,45&WIDTH=32&HEIGHT=16&FORMAT=image/png";
+    const auto response = client.get(map);
+    EXPECT_EQ(response.result(), http::status::ok);
+    EXPECT_EQ(response[http::field::content_type], "image/png");
+    EXPECT_TRUE(test::has_png_signature(response.body()));
+
+    const auto head = client.get(map, {}, http::verb::head);
+    EXPECT_EQ(head.result(), http::status::ok);
+    EXPECT_EQ(head[http::field::content_length], std::to_string(response.body().size()));
+    EXPECT_TRUE(head.body().empty());
+}
+
+TEST_F(ServerTest, MethodsAndPaths) {
+    start();
+    Client client;
+    ASSERT_FALSE(client.connect(server_->port()));
+    const auto post = client.get(capabilities, {}, http::verb::post);
+    EXPECT_EQ(post.result(), http::status::method_not_allowed);
+    EXPECT_EQ(post[http::field::allow], "GET, HEAD");
+    EXPECT_EQ(client.get("/other").result(), http::status::not_found);
+}
+
+TEST_F(ServerTest, EveryRequestOnAConnectionIsReauthorized) {
+    start();
+    Client client;
+    ASSERT_FALSE(client.connect(server_->port()));
+    const auto first = client.get(capabilities);
+    EXPECT_NE(first.body().find("<Name>gray</Name>"), std::string::npos);
+    EXPECT_TRUE(first.keep_alive());
+
+    authorizer_.set("127.0.0.1", ClientView{"alice", {"world"}});
+    const auto second = client.get(capabilities);  // same connection
+    EXPECT_EQ(second.body().find("<Name>gray</Name>"), std::string::npos);
+    EXPECT_NE(second.body().find("<Name>world</Name>"), std::string::npos);
+
+    authorizer_.set("127.0.0.1", std::nullopt);  // revoked mid-connection
+    const auto third = client.get(capabilities);
+    EXPECT_EQ(third.result(), http::status::forbidden);
+    EXPECT_EQ(third.body().find("WMS_Capabilities"), std::string::npos);
+    EXPECT_EQ(authorizer_.asked().size(), 3u);
+}
+
+TEST_F(ServerTest, UnknownAddressIsForbidden) {
+    authorizer_.set("127.0.0.1", std::nullopt);
+    start();
+    Client client;
+    ASSERT_FALSE(client.connect(server_->port()));
+    const auto response = client.get(capabilities);
+    EXPECT_EQ(response.result(), http::status::forbidden);
+    EXPECT_EQ(response[http::field::content_type], "text/plain");
+    EXPECT_FALSE(response.keep_alive());
+    const auto records = log();
+    ASSERT_EQ(records.size(), 1u);
+    EXPECT_EQ(records[0].status, 403u);
+    EXPECT_EQ(records[0].client, "");
+    EXPECT_EQ(records[0].request, "/wms");
+}
+
+TEST_F(ServerTest, ForwardedHeadersChangeNothing) {
+    authorizer_.set("127.0.0.1", std::nullopt);
+    authorizer_.set("10.77.0.5", ClientView{"mallory", {"world", "gray"}});
+    start();
+    Client client;
+    ASSERT_FALSE(client.connect(server_->port()));
+    const auto forged = client.get(capabilities, {{"X-Forwarded-For", "10.77.0.5"},
+                                                  {"X-Real-IP", "10.77.0.5"},
+                                                  {"Forwarded", "for=10.77.0.5"}});
+    EXPECT_EQ(forged.result(), http::status::forbidden);
+
+    // The 403 closed that connection; a new one from an allowed address.
+    authorizer_.set("127.0.0.1", ClientView{"alice", {"gray"}});
+    Client second;
+    ASSERT_FALSE(second.connect(server_->port()));
+    const auto allowed = second.get(capabilities, {{"X-Forwarded-For", "10.77.0.5"}});
+    EXPECT_EQ(allowed.result(), http::status::ok);
+    EXPECT_EQ(allowed.body().find("<Name>world</Name>"), std::string::npos);
+    for (const auto& address : authorizer_.asked()) EXPECT_EQ(address, "127.0.0.1");
+}
+
+TEST_F(ServerTest, OversizeHeaderIsRefused) {
+    start();
+    Client client;
+    ASSERT_FALSE(client.connect(server_->port()));
+    http::request<http::string_body> request{http::verb::get, capabilities, 11};
+    request.set("X-Padding", std::string(4000, 'a'));
+    http::response<http::string_body> response;
+    ASSERT_FALSE(client.send(request));
+    ASSERT_FALSE(client.receive(response));
+    EXPECT_EQ(response.result(), http::status::request_header_fields_too_large);
+    EXPECT_FALSE(response.keep_alive());
+    EXPECT_TRUE(authorizer_.asked().empty());
+}
+
+TEST_F(ServerTest, OversizeBodyIsRefused) {
+    start();
+    Client client;
+    ASSERT_FALSE(client.connect(server_->port()));
+    ASSERT_FALSE(client.send_raw("GET /wms HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n"));
+    http::response<http::string_body> response;
+    ASSERT_FALSE(client.receive(response));
+    EXPECT_EQ(response.result(), http::status::payload_too_large);
+    EXPECT_TRUE(authorizer_.asked().empty());
+}
+
+TEST_F(ServerTest, StopClosesOpenConnections) {
+    start();
+    Client client;
+    ASSERT_FALSE(client.connect(server_->port()));
+    EXPECT_EQ(client.get(capabilities).result(), http::status::ok);
+    const auto port = server_->port();
+    server_->stop();
+
+    http::response<http::string_body> response;
+    const auto ec = client.receive(response);
+    EXPECT_TRUE(ec == http::error::end_of_stream || ec == net::error::connection_reset ||
+                ec == net::error::eof)
+        << ec.message();
+
+    // The listener closes on the io thread; wait (bounded) until it has.
+    beast::error_code connect_error;
+    for (int attempt = 0; attempt < 200 && !connect_error; ++attempt) {
+        Client late;
+        connect_error = late.connect(port);
+        if (!connect_error) std::this_thread::sleep_for(25ms);
+    }
+    EXPECT_EQ(connect_error, net::error::connection_refused);
+}
+
+TEST_F(ServerTest, BindErrorsNameTheEndpoint) {
+    auto options = this->options();
+    options.bind_address = net::ip::make_address("192.0.2.1");  // TEST-NET-1, not ours
+    options.port = 18080;
+    const auto started = start(options);
+    ASSERT_FALSE(started);
+    EXPECT_EQ(started.error().code, std::errc::address_not_available);
+    EXPECT_EQ(started.error().subject, "192.0.2.1:18080");
+}
+
+TEST_F(ServerTest, PortInUse) {
+    start();
+    auto options = this->options();
+    options.port = server_->port();
+    Server second(io_, options, data_.service(), authorizer_, nullptr);
+    const auto started = second.start();
+    ASSERT_FALSE(started);
+    EXPECT_EQ(started.error().code, std::errc::address_in_use);
+}
+
+TEST_F(ServerTest, UnreadableLayerNamesTheLayer) {
+    auto service = data_.service();
+    service.layers.push_back({"ortho", "Ortho", "/nonexistent/ortho.tif"});
+    Server server(io_, options(), service, authorizer_, nullptr);
+    const auto started = server.start();
+    ASSERT_FALSE(started);
+    EXPECT_EQ(started.error().code, make_error_code(Errc::dataset_unreadable));
+    EXPECT_NE(started.error().subject.find("'ortho'"), std::string::npos);
+    EXPECT_NE(started.error().subject.find("/nonexistent/ortho.tif"), std::string::npos);
+}
+
+TEST_F(ServerTest, BindsToLoopbackDevice) {
+    auto options = this->options();
+    options.bind_device = "lo";
+    const auto started = start(options);
+    if (!started && started.error().code == std::errc::operation_not_permitted)
+        GTEST_SKIP() << "SO_BINDTODEVICE needs CAP_NET_RAW here";
+    ASSERT_TRUE(started) << started.error().code.message() << " " << started.error().subject;
+    Client client;
+    ASSERT_FALSE(client.connect(server_->port()));
+    EXPECT_EQ(client.get(capabilities).result(), http::status::ok);
+}
+
+TEST_F(ServerTest, UnknownDeviceIsAStartError) {
+    auto options = this->options();
+    options.bind_device = "nosuchdev0";
+    options.port = 18081;
+    const auto started = start(options);
+    ASSERT_FALSE(started);
+    EXPECT_TRUE(started.error().code == std::errc::no_such_device ||
+                started.error().code == std::errc::operation_not_permitted)
+        << started.error().code.message();
+    EXPECT_EQ(started.error().subject, "127.0.0.1:18081 on nosuchdev0");
+}
+
+}  // namespace
+}  // namespace wmsgate::wms

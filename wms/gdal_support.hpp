@@ -1,0 +1,47 @@
+#pragma once
+
+// GDAL plumbing shared by the catalog and the renderer. Private to wms/.
+
+#include <cpl_error.h>
+#include <gdal_priv.h>
+
+#include <string>
+#include <string_view>
+
+namespace wmsgate::wms {
+
+// Registers GDAL's drivers once per process; safe to call from any thread.
+void ensure_gdal_registered();
+
+// Library code never logs: while this scope lives, GDAL messages on this
+// thread are dropped instead of going to GDAL's default stderr handler.
+// (GDAL's handler stack is per thread, so this is safe on the render pool.)
+class QuietGdalErrors {
+  public:
+    QuietGdalErrors() : pusher_(CPLQuietErrorHandler) {}
+
+  private:
+    CPLErrorHandlerPusher pusher_;
+};
+
+// Opens a raster read-only; null when GDAL cannot open it as a raster.
+GDALDatasetUniquePtr open_raster(const std::string& path);
+
+// A /vsimem/ file name that no other thread or call uses, unlinked (with
+// any side-car file GDAL may have written) when this object dies.
+class VsiMemFile {
+  public:
+    explicit VsiMemFile(std::string_view extension);
+    ~VsiMemFile();
+    VsiMemFile(const VsiMemFile&) = delete;
+    VsiMemFile& operator=(const VsiMemFile&) = delete;
+
+    const std::string& path() const { return path_; }
+    // The file's bytes; empty if it does not exist.
+    std::string contents() const;
+
+  private:
+    std::string path_;
+};
+
+}  // namespace wmsgate::wms

@@ -1,0 +1,54 @@
+#pragma once
+
+#include <array>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <chrono>
+#include <memory>
+#include <optional>
+
+#include "wms/server_context.hpp"
+
+namespace wmsgate::wms {
+
+// One HTTP/1.1 connection. The session only reads requests and writes
+// responses; answers come from the Handler, run on the render pool.
+class HttpSession : public std::enable_shared_from_this<HttpSession> {
+  public:
+    HttpSession(boost::asio::ip::tcp::socket&& socket, std::shared_ptr<ServerContext> context);
+
+    void start();
+    // Thread-safe: closes the connection on the session's own executor.
+    void close();
+
+  private:
+    using Request = boost::beast::http::request<boost::beast::http::string_body>;
+    using HttpResponse = boost::beast::http::response<boost::beast::http::string_body>;
+
+    void do_read();
+    void on_read(boost::beast::error_code ec);
+    void dispatch(Request request);
+    void send(Response response, const std::string& client, bool keep_alive);
+    void on_write(bool keep_alive, boost::beast::error_code ec);
+    void reject_oversize(unsigned status);
+    void drain(std::size_t drained);
+    void shutdown_and_close();
+
+    std::shared_ptr<ServerContext> context_;
+    boost::beast::tcp_stream stream_;
+    boost::beast::flat_buffer buffer_;
+    std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
+    std::optional<HttpResponse> response_;
+    boost::asio::ip::address remote_;
+    bool connected_ = false;
+    // Per request: what the access record needs.
+    unsigned http_version_ = 11;
+    bool head_ = false;
+    std::chrono::steady_clock::time_point started_;
+    std::array<char, 4096> scratch_{};
+};
+
+}  // namespace wmsgate::wms

@@ -1,0 +1,91 @@
+#include "wms/layer_catalog.hpp"
+
+#include <ogr_spatialref.h>
+
+#include <algorithm>
+#include <array>
+#include <memory>
+
+#include "wms/errors.hpp"
+#include "wms/gdal_support.hpp"
+
+namespace wmsgate::wms {
+namespace {
+
+struct TransformDeleter {
+    void operator()(OGRCoordinateTransformation* t) const {
+        OGRCoordinateTransformation::DestroyCT(t);
+    }
+};
+
+// The dataset's extent in its own CRS, allowing for rotated geotransforms.
+std::array<double, 4> native_extent(GDALDataset& dataset, const std::array<double, 6>& gt) {
+    const double w = dataset.GetRasterXSize();
+    const double h = dataset.GetRasterYSize();
+    std::array<double, 4> box{1e300, 1e300, -1e300, -1e300};
+    for (const auto& [px, py] : {std::pair{0.0, 0.0}, {w, 0.0}, {0.0, h}, {w, h}}) {
+        const double x = gt[0] + px * gt[1] + py * gt[2];
+        const double y = gt[3] + px * gt[4] + py * gt[5];
+        box = {std::min(box[0], x), std::min(box[1], y), std::max(box[2], x), std::max(box[3], y)};
+    }
+    return box;
+}
+
+tl::expected<GeoBox, Errc> wgs84_extent(GDALDataset& dataset) {
+    std::array<double, 6> gt{};
+    const OGRSpatialReference* srs = dataset.GetSpatialRef();
+    if (dataset.GetGeoTransform(gt.data()) != CE_None || srs == nullptr)
+        return tl::unexpected(Errc::dataset_not_georeferenced);
+
+    OGRSpatialReference wgs84;
+    wgs84.importFromEPSG(4326);
+    // Longitude first, whatever EPSG:4326's official axis order says.
+    wgs84.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    std::unique_ptr<OGRCoordinateTransformation, TransformDeleter> transform(
+        OGRCreateCoordinateTransformation(srs, &wgs84));
+    if (!transform) return tl::unexpected(Errc::extent_not_transformable);
+
+    const auto box = native_extent(dataset, gt);
+    GeoBox out;
+    // Densifying the edges (21 points) catches curved edges after reprojection.
+    if (!transform->TransformBounds(box[0], box[1], box[2], box[3], &out.west, &out.south,
+                                    &out.east, &out.north, 21))
+        return tl::unexpected(Errc::extent_not_transformable);
+    // Capabilities types bound longitudes and latitudes; rounding can overshoot.
+    out = {std::clamp(out.west, -180.0, 180.0), std::clamp(out.south, -90.0, 90.0),
+           std::clamp(out.east, -180.0, 180.0), std::clamp(out.north, -90.0, 90.0)};
+    return out;
+}
+
+tl::expected<LayerInfo, Errc> open_layer(const LayerConfig& config) {
+    QuietGdalErrors quiet;
+    const auto dataset = open_raster(config.source);
+    if (!dataset || dataset->GetRasterCount() < 1) return tl::unexpected(Errc::dataset_unreadable);
+    auto extent = wgs84_extent(*dataset);
+    if (!extent) return tl::unexpected(extent.error());
+    return LayerInfo{config.name, config.title, config.source, *extent};
+}
+
+}  // namespace
+
+tl::expected<LayerCatalog, CatalogError> LayerCatalog::open(
+    const std::vector<LayerConfig>& layers) {
+    LayerCatalog catalog;
+    for (const auto& config : layers) {
+        const std::string subject = "layer '" + config.name + "' (" + config.source + ")";
+        if (catalog.find(config.name) != nullptr)
+            return tl::unexpected(CatalogError{make_error_code(Errc::duplicate_layer), subject});
+        auto info = open_layer(config);
+        if (!info) return tl::unexpected(CatalogError{make_error_code(info.error()), subject});
+        catalog.layers_.push_back(std::move(*info));
+    }
+    return catalog;
+}
+
+const LayerInfo* LayerCatalog::find(std::string_view name) const {
+    const auto it = std::find_if(layers_.begin(), layers_.end(),
+                                 [&](const LayerInfo& layer) { return layer.name == name; });
+    return it == layers_.end() ? nullptr : &*it;
+}
+
+}  // namespace wmsgate::wms

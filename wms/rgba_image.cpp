@@ -1,0 +1,41 @@
+#include "wms/rgba_image.hpp"
+
+#include <cmath>
+
+namespace wmsgate::wms {
+
+RgbaImage RgbaImage::filled(unsigned width, unsigned height, Rgb color, std::uint8_t alpha) {
+    RgbaImage image{width, height, {}};
+    image.pixels.resize(static_cast<std::size_t>(width) * height * 4);
+    for (std::size_t i = 0; i < image.pixels.size(); i += 4) {
+        image.pixels[i] = color.r;
+        image.pixels[i + 1] = color.g;
+        image.pixels[i + 2] = color.b;
+        image.pixels[i + 3] = alpha;
+    }
+    return image;
+}
+
+void composite_over(RgbaImage& bottom, const RgbaImage& top) {
+    auto& dst = bottom.pixels;
+    const auto& src = top.pixels;
+    for (std::size_t i = 0; i + 3 < dst.size() && i + 3 < src.size(); i += 4) {
+        const unsigned sa = src[i + 3];
+        if (sa == 0) continue;
+        if (sa == 255) {
+            for (int c = 0; c < 4; ++c) dst[i + c] = src[i + c];
+            continue;
+        }
+        // Straight alpha: out_a = sa + da(1 - sa); out_c = (sc sa + dc da (1 - sa)) / out_a.
+        const double a_src = sa / 255.0;
+        const double a_dst = dst[i + 3] / 255.0 * (1.0 - a_src);
+        const double a_out = a_src + a_dst;
+        for (int c = 0; c < 3; ++c) {
+            const double value = (src[i + c] * a_src + dst[i + c] * a_dst) / a_out;
+            dst[i + c] = static_cast<std::uint8_t>(std::lround(value));
+        }
+        dst[i + 3] = static_cast<std::uint8_t>(std::lround(a_out * 255.0));
+    }
+}
+
+}  // namespace wmsgate::wms

@@ -1,0 +1,114 @@
+#include "wms/server.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <optional>
+
+#include "wms/errors.hpp"
+#include "wms/http_session.hpp"
+#include "wms/layer_catalog.hpp"
+#include "wms/listener.hpp"
+
+namespace wmsgate::wms {
+
+namespace {
+
+// "10.77.0.1:8080 on wmsgate0", "[fd77::1]:8080": what a bind error is about.
+std::string endpoint_subject(const ServerOptions& options) {
+    const std::string address = options.bind_address.is_v6()
+                                    ? "[" + options.bind_address.to_string() + "]"
+                                    : options.bind_address.to_string();
+    std::string subject = address + ":" + std::to_string(options.port);
+    if (!options.bind_device.empty()) subject += " on " + options.bind_device;
+    return subject;
+}
+
+}  // namespace
+
+class ServerImpl {
+  public:
+    ServerImpl(boost::asio::io_context& io, ServerOptions options, ServiceConfig service,
+               const Authorizer& authorizer, AccessLog access_log)
+        : io_(io),
+          options_(std::move(options)),
+          service_(std::move(service)),
+          authorizer_(authorizer),
+          access_log_(std::move(access_log)) {}
+
+    ~ServerImpl() { stop(); }
+
+    tl::expected<void, StartError> start();
+    void stop();
+    std::uint16_t port() const { return listener_ ? listener_->port() : 0; }
+
+  private:
+    boost::asio::io_context& io_;
+    ServerOptions options_;
+    ServiceConfig service_;
+    const Authorizer& authorizer_;
+    AccessLog access_log_;
+    std::optional<boost::asio::thread_pool> pool_;
+    std::shared_ptr<ServerContext> context_;
+    std::shared_ptr<Listener> listener_;
+};
+
+tl::expected<void, StartError> ServerImpl::start() {
+    if (context_) return tl::unexpected(StartError{make_error_code(Errc::already_started), {}});
+    auto catalog = LayerCatalog::open(service_.layers);
+    if (!catalog) return tl::unexpected(StartError{catalog.error().code, catalog.error().subject});
+
+    auto handler = std::make_shared<const Handler>(service_, std::move(*catalog));
+    pool_.emplace(std::max(1u, options_.render_threads));
+    auto context = std::make_shared<ServerContext>(options_, std::move(handler), authorizer_,
+                                                   access_log_, *pool_);
+    auto listener = std::make_shared<Listener>(io_, context);
+    if (auto opened = listener->open(); !opened) {
+        context->renders.detach();
+        pool_->stop();
+        pool_->join();
+        pool_.reset();
+        return tl::unexpected(StartError{opened.error(), endpoint_subject(options_)});
+    }
+    context_ = std::move(context);
+    listener_ = std::move(listener);
+    listener_->run();
+    return {};
+}
+
+void ServerImpl::stop() {
+    if (!context_ || context_->stopped.exchange(true)) return;
+    listener_->close();
+    std::vector<std::weak_ptr<HttpSession>> sessions;
+    {
+        std::lock_guard lock(context_->sessions_mutex);
+        sessions.swap(context_->sessions);
+    }
+    for (const auto& weak : sessions) {
+        if (const auto session = weak.lock()) session->close();
+    }
+    // Renders already running finish; queued ones are dropped with the pool.
+    context_->renders.detach();
+    pool_->stop();
+    pool_->join();
+}
+
+Server::Server(boost::asio::io_context& io, ServerOptions options, ServiceConfig service,
+               const Authorizer& authorizer, AccessLog access_log)
+    : impl_(std::make_unique<ServerImpl>(io, std::move(options), std::move(service), authorizer,
+                                         std::move(access_log))) {}
+
+Server::~Server() = default;
+
+tl::expected<void, StartError> Server::start() {
+    return impl_->start();
+}
+
+void Server::stop() {
+    impl_->stop();
+}
+
+std::uint16_t Server::port() const {
+    return impl_->port();
+}
+
+}  // namespace wmsgate::wms
