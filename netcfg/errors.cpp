@@ -38,6 +38,12 @@ class Category final : public std::error_category {
                 return "key file is readable by group or others; chmod 600 it";
             case Errc::io_failed:
                 return "file input/output failed";
+            case Errc::uapi_timeout:
+                return "the WireGuard control socket did not answer in time; check that "
+                       "wireguard-go is running and not stuck";
+            case Errc::invalid_endpoint:
+                return "not a peer endpoint (expected an IP address and port, e.g. "
+                       "192.0.2.1:51820 or [2001:db8::1]:51820)";
         }
         return "unknown netcfg error";
     }

@@ -20,6 +20,8 @@ enum class Errc {
     wireguard_go_failed,
     key_file_insecure,
     io_failed,
+    uapi_timeout,
+    invalid_endpoint,
 };
 
 const std::error_category& netcfg_category() noexcept;

@@ -178,7 +178,8 @@ tl::expected<SecretKey, std::error_code> read_secret_key_file(const std::filesys
 tl::expected<void, std::error_code> write_secret_key_file(const std::filesystem::path& path,
                                                           const SecretKey& key) {
     const auto temp = path.string() + ".tmp";
-    const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    const int fd =
+        ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0) return tl::unexpected(std::error_code(errno, std::system_category()));
     std::string text = key.reveal_base64() + "\n";
     const bool ok = ::fchmod(fd, 0600) == 0 &&

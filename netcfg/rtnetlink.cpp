@@ -1,0 +1,216 @@
+#include "netcfg/rtnetlink.hpp"
+
+#include <arpa/inet.h>
+#include <libmnl/libmnl.h>
+#include <linux/if.h>
+#include <linux/if_addr.h>
+#include <linux/rtnetlink.h>
+
+#include <cerrno>
+#include <cstring>
+#include <ctime>
+
+#include "netcfg/errors.hpp"
+#include "netcfg/interface_name.hpp"
+
+namespace wmsgate::netcfg {
+namespace {
+
+// Large enough for any single dump message the kernel sends.
+constexpr std::size_t receive_buffer_size = 32768;
+
+// Room for one request: a header and a few small attributes.
+struct RequestBuffer {
+    alignas(nlmsghdr) char bytes[1024];
+};
+
+std::error_code kernel_error(int err) {
+    switch (err) {
+        case ENODEV:
+            return make_error_code(Errc::link_not_found);
+        case EPERM:
+        case EACCES:
+            return make_error_code(Errc::netlink_failed);
+        default:
+            return {err, std::system_category()};
+    }
+}
+
+struct AddressDump {
+    int ifindex;
+    std::vector<IpPrefix> found;
+};
+
+struct AddressAttributes {
+    std::size_t size;
+    const nlattr* local;
+    const nlattr* address;
+};
+
+int on_address_attribute(const nlattr* attr, void* data) {
+    auto* attrs = static_cast<AddressAttributes*>(data);
+    if (mnl_attr_get_payload_len(attr) != attrs->size) return MNL_CB_OK;
+    if (mnl_attr_get_type(attr) == IFA_LOCAL) attrs->local = attr;
+    if (mnl_attr_get_type(attr) == IFA_ADDRESS) attrs->address = attr;
+    return MNL_CB_OK;
+}
+
+int on_address(const nlmsghdr* nlh, void* data) {
+    auto* dump = static_cast<AddressDump*>(data);
+    const auto* ifa = static_cast<const ifaddrmsg*>(mnl_nlmsg_get_payload(nlh));
+    if (nlh->nlmsg_type != RTM_NEWADDR || static_cast<int>(ifa->ifa_index) != dump->ifindex)
+        return MNL_CB_OK;
+    const std::size_t want = ifa->ifa_family == AF_INET ? 4 : ifa->ifa_family == AF_INET6 ? 16 : 0;
+    if (want == 0) return MNL_CB_OK;
+
+    // IFA_LOCAL is the address itself; IFA_ADDRESS is the peer's on a
+    // point-to-point link, and the only one IPv6 sends.
+    AddressAttributes attrs{want, nullptr, nullptr};
+    mnl_attr_parse(nlh, sizeof(ifaddrmsg), on_address_attribute, &attrs);
+    const nlattr* local = attrs.local;
+    const nlattr* address = attrs.address;
+    const nlattr* chosen = local ? local : address;
+    if (!chosen) return MNL_CB_OK;
+    const auto* bytes = static_cast<const unsigned char*>(mnl_attr_get_payload(chosen));
+    boost::asio::ip::address ip;
+    if (want == 4) {
+        boost::asio::ip::address_v4::bytes_type b;
+        std::memcpy(b.data(), bytes, b.size());
+        ip = boost::asio::ip::address_v4(b);
+    } else {
+        boost::asio::ip::address_v6::bytes_type b;
+        std::memcpy(b.data(), bytes, b.size());
+        ip = boost::asio::ip::address_v6(b);
+    }
+    dump->found.push_back({ip, ifa->ifa_prefixlen});
+    return MNL_CB_OK;
+}
+
+int on_link(const nlmsghdr* nlh, void* data) {
+    if (nlh->nlmsg_type == RTM_NEWLINK) {
+        const auto* ifi = static_cast<const ifinfomsg*>(mnl_nlmsg_get_payload(nlh));
+        *static_cast<int*>(data) = ifi->ifi_index;
+    }
+    return MNL_CB_OK;
+}
+
+}  // namespace
+
+void Rtnetlink::SocketDeleter::operator()(mnl_socket* socket) const {
+    mnl_socket_close(socket);
+}
+
+tl::expected<Rtnetlink, std::error_code> Rtnetlink::open() {
+    Socket socket(mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC));
+    if (!socket) return tl::unexpected(std::error_code(errno, std::system_category()));
+    if (mnl_socket_bind(socket.get(), 0, MNL_SOCKET_AUTOPID) < 0)
+        return tl::unexpected(std::error_code(errno, std::system_category()));
+    // Ask for the kernel's error text too; older kernels ignore it, hence no check.
+    int on = 1;
+    mnl_socket_setsockopt(socket.get(), NETLINK_EXT_ACK, &on, sizeof on);
+    const auto port_id = mnl_socket_get_portid(socket.get());
+    return Rtnetlink(std::move(socket), port_id);
+}
+
+tl::expected<void, std::error_code> Rtnetlink::transact(nlmsghdr* request, Callback callback,
+                                                        void* data) {
+    // Sequence numbers start from the clock so that replies meant for an
+    // earlier socket with our port id can never match.
+    if (seq_ == 0) seq_ = static_cast<std::uint32_t>(std::time(nullptr));
+    request->nlmsg_seq = ++seq_;
+    request->nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
+    if (mnl_socket_sendto(socket_.get(), request, request->nlmsg_len) < 0)
+        return tl::unexpected(std::error_code(errno, std::system_category()));
+
+    std::vector<char> buf(receive_buffer_size);
+    while (true) {
+        const ssize_t n = mnl_socket_recvfrom(socket_.get(), buf.data(), buf.size());
+        if (n < 0) return tl::unexpected(std::error_code(errno, std::system_category()));
+        const int ret = mnl_cb_run(buf.data(), static_cast<std::size_t>(n), request->nlmsg_seq,
+                                   port_id_, callback, data);
+        if (ret < 0) return tl::unexpected(kernel_error(errno));
+        if (ret == MNL_CB_STOP) return {};
+    }
+}
+
+tl::expected<int, std::error_code> Rtnetlink::link_index(std::string_view ifname) {
+    if (auto ok = check_interface_name(ifname); !ok) return tl::unexpected(ok.error());
+    RequestBuffer buf;
+    nlmsghdr* nlh = mnl_nlmsg_put_header(buf.bytes);
+    nlh->nlmsg_type = RTM_GETLINK;
+    auto* ifi = static_cast<ifinfomsg*>(mnl_nlmsg_put_extra_header(nlh, sizeof(ifinfomsg)));
+    ifi->ifi_family = AF_UNSPEC;
+    mnl_attr_put_strz(nlh, IFLA_IFNAME, std::string(ifname).c_str());
+    // Without it, the reply would carry every statistic the link has.
+    mnl_attr_put_u32(nlh, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
+
+    int index = 0;
+    if (auto ok = transact(nlh, on_link, &index); !ok) return tl::unexpected(ok.error());
+    if (index <= 0) return tl::unexpected(make_error_code(Errc::link_not_found));
+    return index;
+}
+
+tl::expected<void, std::error_code> Rtnetlink::set_link_up(int ifindex) {
+    RequestBuffer buf;
+    nlmsghdr* nlh = mnl_nlmsg_put_header(buf.bytes);
+    nlh->nlmsg_type = RTM_NEWLINK;
+    auto* ifi = static_cast<ifinfomsg*>(mnl_nlmsg_put_extra_header(nlh, sizeof(ifinfomsg)));
+    ifi->ifi_family = AF_UNSPEC;
+    ifi->ifi_index = ifindex;
+    ifi->ifi_flags = IFF_UP;
+    ifi->ifi_change = IFF_UP;
+    return transact(nlh, nullptr, nullptr);
+}
+
+tl::expected<void, std::error_code> Rtnetlink::add_address(int ifindex, const IpPrefix& prefix) {
+    RequestBuffer buf;
+    nlmsghdr* nlh = mnl_nlmsg_put_header(buf.bytes);
+    nlh->nlmsg_type = RTM_NEWADDR;
+    nlh->nlmsg_flags = NLM_F_CREATE | NLM_F_EXCL;
+    auto* ifa = static_cast<ifaddrmsg*>(mnl_nlmsg_put_extra_header(nlh, sizeof(ifaddrmsg)));
+    ifa->ifa_prefixlen = prefix.length;
+    ifa->ifa_scope = RT_SCOPE_UNIVERSE;
+    ifa->ifa_index = static_cast<unsigned>(ifindex);
+    // As `ip address add` does: local and address are the same unless a
+    // point-to-point peer is named, which we never do.
+    if (prefix.address.is_v4()) {
+        ifa->ifa_family = AF_INET;
+        const auto bytes = prefix.address.to_v4().to_bytes();
+        mnl_attr_put(nlh, IFA_LOCAL, bytes.size(), bytes.data());
+        mnl_attr_put(nlh, IFA_ADDRESS, bytes.size(), bytes.data());
+    } else {
+        ifa->ifa_family = AF_INET6;
+        const auto bytes = prefix.address.to_v6().to_bytes();
+        mnl_attr_put(nlh, IFA_LOCAL, bytes.size(), bytes.data());
+        mnl_attr_put(nlh, IFA_ADDRESS, bytes.size(), bytes.data());
+    }
+    auto done = transact(nlh, nullptr, nullptr);
+    if (!done && done.error() == std::error_code(EEXIST, std::system_category())) return {};
+    return done;
+}
+
+tl::expected<std::vector<IpPrefix>, std::error_code> Rtnetlink::addresses(int ifindex) {
+    RequestBuffer buf;
+    nlmsghdr* nlh = mnl_nlmsg_put_header(buf.bytes);
+    nlh->nlmsg_type = RTM_GETADDR;
+    nlh->nlmsg_flags = NLM_F_DUMP;
+    auto* ifa = static_cast<ifaddrmsg*>(mnl_nlmsg_put_extra_header(nlh, sizeof(ifaddrmsg)));
+    ifa->ifa_family = AF_UNSPEC;
+    // The dump covers every link (the kernel filters only in strict mode), so
+    // the callback keeps this link's addresses.
+    AddressDump dump{ifindex, {}};
+    if (auto ok = transact(nlh, on_address, &dump); !ok) return tl::unexpected(ok.error());
+    return std::move(dump.found);
+}
+
+tl::expected<void, std::error_code> Rtnetlink::delete_link(int ifindex) {
+    RequestBuffer buf;
+    nlmsghdr* nlh = mnl_nlmsg_put_header(buf.bytes);
+    nlh->nlmsg_type = RTM_DELLINK;
+    auto* ifi = static_cast<ifinfomsg*>(mnl_nlmsg_put_extra_header(nlh, sizeof(ifinfomsg)));
+    ifi->ifi_family = AF_UNSPEC;
+    ifi->ifi_index = ifindex;
+    return transact(nlh, nullptr, nullptr);
+}
+
+}  // namespace wmsgate::netcfg
