@@ -62,13 +62,13 @@ tl::expected<std::unique_ptr<Appliance>, StartupError> Appliance::bring_up(
         return fail(config.file.string() + ": interface.name \"" + config.interface.name +
                     "\": " + ok.error().message());
     }
+    auto key = load_or_make_server_key(config.daemon.state_dir);
+    if (!key) return tl::unexpected(key.error());
     auto registry = provisioning::Registry::open(config.daemon.state_dir / "registry.sqlite3");
     if (!registry) {
         return fail("peer registry in " + config.daemon.state_dir.string() + ": " +
                     registry.error().message());
     }
-    auto key = load_or_make_server_key(config.daemon.state_dir);
-    if (!key) return tl::unexpected(key.error());
 
     std::unique_ptr<Appliance> appliance(
         new Appliance(std::move(config), io, log, std::move(*registry), std::move(*key)));

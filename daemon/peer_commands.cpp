@@ -101,8 +101,7 @@ ControlReply PeerCommands::add(const nlohmann::json& args) {
     std::optional<netcfg::SecretKey> private_key;
     netcfg::PublicKey public_key;
     if (const auto it = args.find("public_key"); it != args.end() && !it->is_null()) {
-        auto parsed = it->is_string() ? netcfg::PublicKey::from_base64(it->get<std::string>())
-                                      : tl::unexpected(make_error_code(netcfg::Errc::invalid_key));
+        auto parsed = netcfg::PublicKey::from_base64(it->is_string() ? it->get<std::string>() : "");
         if (!parsed) {
             return ControlReply::failure(ControlStatus::invalid,
                                          "--public-key: " + parsed.error().message());

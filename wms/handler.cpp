@@ -22,9 +22,12 @@ Response exception_response(const ServiceException& exception, unsigned status =
 // A layer the client may not see does not exist for it. This is the only
 // place that answers for a missing layer, and it is reached by the same path
 // for a forbidden and a truly unknown name, so both answers are byte for byte
-// the same.
-ServiceException layer_not_defined(std::string_view name) {
-    return {ExceptionCode::LayerNotDefined, "Layer " + std::string(name) + " is not defined"};
+// the same. It names the layer by its position in LAYERS, not by its name,
+// so that asking for a forbidden layer and for a made-up one give identical
+// bytes.
+ServiceException layer_not_defined(std::size_t position) {
+    return {ExceptionCode::LayerNotDefined,
+            "Layer " + std::to_string(position) + " of LAYERS is not defined"};
 }
 
 tl::expected<MapJob, ServiceException> map_job(const GetMapRequest& request,
@@ -32,10 +35,11 @@ tl::expected<MapJob, ServiceException> map_job(const GetMapRequest& request,
                                                const ClientView& view) {
     MapJob job{
         {}, request.bbox, request.width, request.height, request.transparent, request.background};
-    for (const auto& name : request.layers) {
+    for (std::size_t i = 0; i < request.layers.size(); ++i) {
+        const auto& name = request.layers[i];
         // Visibility is checked before the catalog is even consulted.
         const LayerInfo* layer = view.layers.contains(name) ? catalog.find(name) : nullptr;
-        if (layer == nullptr) return tl::unexpected(layer_not_defined(name));
+        if (layer == nullptr) return tl::unexpected(layer_not_defined(i + 1));
         job.sources.push_back(layer->source);
     }
     return job;

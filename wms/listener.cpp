@@ -71,7 +71,7 @@ void Listener::do_accept() {
             if (ec == net::error::operation_aborted || !self->acceptor_.is_open() ||
                 self->context_->stopped)
                 return;
-            if (!ec) {
+            if (!ec && self->admit(socket)) {
                 auto session = std::make_shared<HttpSession>(std::move(socket), self->context_);
                 {
                     std::lock_guard lock(self->context_->sessions_mutex);
@@ -84,6 +84,24 @@ void Listener::do_accept() {
             // Errors such as EMFILE affect one accept; keep accepting.
             self->do_accept();
         });
+}
+
+// SO_BINDTODEVICE keeps out packets arriving on other interfaces, but the
+// kernel delivers a local process's connection to the tunnel address as if
+// it came in on the tunnel device. Such a connection, and any other from an
+// address that names no client, is reset before a byte is read: an address
+// that maps to no client gets no service at all. Requests on admitted
+// connections are still authorized one by one.
+bool Listener::admit(tcp::socket& socket) {
+    boost::system::error_code ec;
+    const auto remote = socket.remote_endpoint(ec);
+    if (!ec && context_->authorizer.view_for(remote.address())) return true;
+    socket.set_option(net::socket_base::linger(true, 0), ec);  // RST, not FIN
+    socket.close(ec);
+    if (context_->access_log && !context_->stopped) {
+        context_->access_log(AccessRecord{remote.address().to_string(), {}, "connect", 0, 0, {}});
+    }
+    return false;
 }
 
 }  // namespace wmsgate::wms

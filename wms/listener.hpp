@@ -24,6 +24,7 @@ class Listener : public std::enable_shared_from_this<Listener> {
 
   private:
     void do_accept();
+    bool admit(boost::asio::ip::tcp::socket& socket);
 
     boost::asio::io_context& io_;
     std::shared_ptr<ServerContext> context_;

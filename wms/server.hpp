@@ -29,7 +29,9 @@ struct ServerOptions {
     std::size_t max_request_bytes = 16 * 1024;
 };
 
-// One line per answered request, for the access log.
+// One line per answered request, for the access log. A connection refused
+// because its address names no client is logged with request "connect" and
+// status 0.
 struct AccessRecord {
     std::string remote;
     std::string client;   // empty when the address maps to no client

@@ -126,7 +126,8 @@ lab_start_appliance() {
 # wg(8)-level part goes through `wg setconf`; Address and AllowedIPs become
 # an address and routes, as wg-quick would do.
 lab_connect_client() {
-    local host=$1 conf=$2 ifname="wg${LAB_TAG}${host:0:3}"
+    local host=$1 conf=$2
+    local ifname="wg${LAB_TAG}${host:0:3}"
     lab_in "$host" wireguard-go -f "$ifname" >/dev/null 2>&1 &
     LAB_PIDS+=($!)
     local i
