@@ -49,6 +49,11 @@ port = 8080
 TOML
 }
 
+# True when the last line wmsgated wrote contains every argument.
+message_has() {
+    local last=${message##*$'\n'} part
+    for part in "$@"; do [[ $last == *"$part"* ]] || return 1; done
+}
 one_line() { [[ $(printf '%s\n' "$message" | wc -l) -eq 1 ]]; }
 no_leftovers() {
     [[ ! -e /var/run/wireguard/$1.sock && ! -e $work/control.sock ]] &&
@@ -57,37 +62,46 @@ no_leftovers() {
 
 start "$bin/wmsgated" --config "$work/missing.toml"
 check "missing config: non-zero exit" test "$status" -ne 0
-check "missing config: one line naming the file" bash -c "[[ '$message' == *missing.toml* ]]"
+check "missing config: one line naming the file" message_has "missing.toml"
 
 printf '[interface\nname = 1\n' >"$work/broken.toml"
 start "$bin/wmsgated" --config "$work/broken.toml"
 check "malformed config: non-zero exit" test "$status" -ne 0
-check "malformed config: names file and line" bash -c "[[ '$message' == *broken.toml:1:* ]]"
+check "malformed config: names file and line" message_has "broken.toml:1:"
 
 ifname=wg${tag}x
 write_config "$ifname"
-ip -n "$ns" link add "$ifname" type dummy
+ip -n "$ns" link add "$ifname" type bridge
 start "$bin/wmsgated" --config "$work/wmsgate.toml"
 check "taken interface name: non-zero exit" test "$status" -ne 0
-check "taken interface name: says it is in use" bash -c "[[ '$message' == *'already in use'* ]]"
+check "taken interface name: says it is in use" message_has "already in use"
 check "taken interface name: one line" one_line
-check "taken interface name: the existing link is untouched" ip -n "$ns" link show "$ifname" type dummy
+check "taken interface name: the existing link is untouched" ip -n "$ns" link show "$ifname" type bridge
 ip -n "$ns" link del "$ifname"
 
 ifname=wg${tag}y
 write_config "$ifname"
 start env PATH=/nonexistent "$bin/wmsgated" --config "$work/wmsgate.toml"
 check "no wireguard-go: non-zero exit" test "$status" -ne 0
-check "no wireguard-go: tells how to install it" bash -c "[[ '$message' == *'apt-get install wireguard-go'* ]]"
+check "no wireguard-go: tells how to install it" message_has "apt-get install wireguard-go"
 check "no wireguard-go: one line" one_line
 check "no wireguard-go: nothing left behind" no_leftovers "$ifname"
+
+# Fails after wireguard-go and the interface are up: all of it must go.
+ifname=wg${tag}w
+write_config "$ifname"
+printf '[[layer]]\nname = "ortho"\nsource = "%s/no-such.tif"\n' "$work" >>"$work/wmsgate.toml"
+start "$bin/wmsgated" --config "$work/wmsgate.toml"
+check "unreadable layer: non-zero exit" test "$status" -ne 0
+check "unreadable layer: names the layer and path" message_has "ortho" "no-such.tif"
+check "unreadable layer: interface and sockets removed" no_leftovers "$ifname"
 
 ifname=wg${tag}z
 write_config "$ifname"
 sed -i 's/^port = 8080/port = 8080\ntitle = ""/' "$work/wmsgate.toml"
 start "$bin/wmsgated" --config "$work/wmsgate.toml"
 check "empty title: non-zero exit" test "$status" -ne 0
-check "empty title: names the key" bash -c "[[ '$message' == *wms.title* ]]"
+check "empty title: names the key" message_has "wms.title"
 
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]

@@ -112,7 +112,13 @@ INSTANTIATE_TEST_SUITE_P(
                               "layer \"ortho\" is defined twice"},
                       BadCase{"layer without source", "source = \"/srv/dem.tif\"", "",
                               "layer.source: required key is missing"},
-                      BadCase{"syntax error", "[wms]", "[wms", ":12:"}));
+                      BadCase{"syntax error", "[wms]", "[wms", ":12:"}),
+    [](const ::testing::TestParamInfo<BadCase>& info) {
+        std::string name = info.param.what;
+        for (auto& c : name)
+            if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+        return name;
+    });
 
 TEST_F(ConfigTest, MissingFileIsAClearError) {
     auto config = load_config("/nonexistent/wmsgate.toml");
