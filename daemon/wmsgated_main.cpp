@@ -1,5 +1,3 @@
-#include <systemd/sd-daemon.h>
-
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <cstdio>
@@ -9,6 +7,7 @@
 #include "daemon/appliance.hpp"
 #include "daemon/config.hpp"
 #include "daemon/log.hpp"
+#include "daemon/service_manager.hpp"
 
 namespace {
 
@@ -30,14 +29,17 @@ int run(const std::filesystem::path& config_file) {
         log.error(appliance.error().message);
         return 1;
     }
+    ServiceManager service_manager(io);
     boost::asio::signal_set signals(io, SIGTERM, SIGINT);
     signals.async_wait([&](boost::system::error_code, int) {
-        sd_notify(0, "STOPPING=1");
+        service_manager.stopping();
+        service_manager.stop_watchdog();
         log.info("stopping");
         (*appliance)->shutdown();
         io.stop();
     });
-    sd_notify(0, "READY=1\nSTATUS=serving");
+    service_manager.start_watchdog();
+    service_manager.ready("serving");
     log.info("ready");
     io.run();
     appliance->reset();
