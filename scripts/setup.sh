@@ -23,6 +23,9 @@ runtime_packages=(
     wireguard-go wireguard-tools iproute2 procps psmisc
     gdal-bin python3 python3-gdal python3-owslib curl libxml2-utils
     xplanet-images
+    # Packaging and the unit file checks: cpack's dpkg-shlibdeps,
+    # systemd-analyze, man.
+    dpkg-dev systemd man-db
 )
 
 wanted=("${build_packages[@]}" "${runtime_packages[@]}")

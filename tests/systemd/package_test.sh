@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Builds the Debian package with cpack, installs it with `dpkg --root` into
+# an empty tree and checks what an admin gets: the files, the users, working
+# binaries, the right Depends/Recommends, and a unit that systemd-analyze
+# verifies clean with an exposure of at most 2.0.
+set -euo pipefail
+
+build=${WMSGATE_BUILD:?set WMSGATE_BUILD to the build folder}
+[[ $EUID -eq 0 ]] || { echo "package_test: needs root for dpkg --root" >&2; exit 1; }
+
+work=$(mktemp -d /tmp/wmsgate-package.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+
+passed=0
+failed=0
+check() {
+    local what=$1
+    shift
+    if "$@"; then passed=$((passed + 1)); echo "ok: $what"; else failed=$((failed + 1)); echo "FAILED: $what"; fi
+}
+
+(cd "$work" && cpack -G DEB --config "$build/CPackConfig.cmake" -B "$work/out" >/dev/null)
+deb=$(ls "$work"/out/wmsgate_*_amd64.deb)
+check "cpack builds wmsgate_<version>_amd64.deb" test -s "$deb"
+
+root=$work/root
+mkdir -p "$root/var/lib/dpkg/info" "$root/var/lib/dpkg/updates" "$root/etc"
+touch "$root/var/lib/dpkg/status"
+# The tree has no libraries and no shell: dependencies are checked below
+# against the control file, and the postinst runs outside it with DPKG_ROOT.
+dpkg --root="$root" --force-depends --force-script-chrootless --log=/dev/null -i "$deb" \
+    >"$work/dpkg.log" 2>&1 || { cat "$work/dpkg.log" >&2; exit 1; }
+
+for file in usr/sbin/wmsgated usr/sbin/wmsgatectl usr/lib/systemd/system/wmsgate.service \
+    usr/lib/sysusers.d/wmsgate.conf usr/lib/tmpfiles.d/wmsgate.conf \
+    usr/share/doc/wmsgate/wmsgate.toml.example usr/share/man/man8/wmsgated.8.gz \
+    usr/share/man/man8/wmsgatectl.8.gz; do
+    check "installs /$file" test -s "$root/$file"
+done
+check "the postinst created the wmsgate user" grep -q '^wmsgate:x:[0-9]*:[0-9]*:.*:/usr/sbin/nologin$' "$root/etc/passwd"
+check "the postinst created the admin group" grep -q '^wmsgate-admin:' "$root/etc/group"
+
+depends=$(dpkg-deb -f "$deb" Depends)
+recommends=$(dpkg-deb -f "$deb" Recommends)
+# has TEXT WORD...: every word occurs in the text.
+has() {
+    local text=$1 word
+    shift
+    for word in "$@"; do [[ $text == *"$word"* ]] || return 1; done
+}
+check "Depends found by dpkg-shlibdeps" has "$depends" libgdal libsodium libmnl libsqlite3 libsystemd
+check "Recommends wireguard-tools and wireguard-go" has "$recommends" wireguard-tools wireguard-go
+
+check "the installed wmsgatectl --help runs" bash -c "'$root/usr/sbin/wmsgatectl' --help >/dev/null"
+check "the installed wmsgated accepts the shipped example config" \
+    "$root/usr/sbin/wmsgated" --check-config "$root/usr/share/doc/wmsgate/wmsgate.toml.example"
+check "the installed man pages render" bash -c "man -l '$root/usr/share/man/man8/wmsgated.8.gz' >/dev/null"
+
+# verify insists that ExecStart exists: point it at the installed binary.
+sed "s#/usr/sbin/wmsgated#$root/usr/sbin/wmsgated#" "$root/usr/lib/systemd/system/wmsgate.service" \
+    >"$work/wmsgate.service"
+verify_is_clean() {
+    local out
+    out=$(MANPATH="$root/usr/share/man" systemd-analyze verify "$work/wmsgate.service" 2>&1) || true
+    [[ -z $out ]] || { echo "$out" >&2; return 1; }
+}
+check "systemd-analyze verify is clean" verify_is_clean
+exposure=$(systemd-analyze security --offline=yes "$work/wmsgate.service" 2>/dev/null |
+    sed -n -E 's/.*Overall exposure level for .*: ([0-9.]+).*/\1/p')
+echo "exposure: $exposure"
+check "systemd-analyze security exposure <= 2.0" awk -v e="$exposure" 'BEGIN { exit !(e != "" && e <= 2.0) }'
+
+dpkg --root="$root" --force-script-chrootless --log=/dev/null --purge wmsgate >/dev/null
+check "purge removes the binaries" test ! -e "$root/usr/sbin/wmsgated"
+
+echo "$passed passed, $failed failed"
+[[ $failed -eq 0 ]]
