@@ -1,8 +1,13 @@
 #include "daemon/config.hpp"
 
+#include <sys/stat.h>
 #include <toml++/toml.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cstring>
 #include <limits>
 #include <set>
 
@@ -42,7 +47,14 @@ class Section {
         if (!node->is_string() || node->as_string()->get().empty()) {
             return Error(error(*node, key, "expected a non-empty string"));
         }
-        return node->as_string()->get();
+        const auto& text = node->as_string()->get();
+        // Values end up in client configs, XML and log lines: one line each.
+        if (std::any_of(text.begin(), text.end(),
+                        [](unsigned char c) { return c < 0x20 || c == 0x7f; })) {
+            return Error(
+                error(*node, key, "expected a string without line breaks or control characters"));
+        }
+        return text;
     }
 
     tl::expected<std::int64_t, ConfigError> integer(std::string_view key, std::int64_t fallback,
@@ -101,6 +113,22 @@ class Section {
         target = std::move(*result_);                \
     } while (false)
 
+// "host:port" or "[v6]:port" with a port from 1 to 65535 and no spaces.
+bool is_host_and_port(std::string_view text) {
+    const auto colon = text.rfind(':');
+    if (colon == std::string_view::npos || colon == 0) return false;
+    const auto host = text.substr(0, colon);
+    const auto port = text.substr(colon + 1);
+    unsigned value = 0;
+    const auto [end, err] = std::from_chars(port.data(), port.data() + port.size(), value);
+    if (port.empty() || err != std::errc() || end != port.data() + port.size() || value == 0 ||
+        value > 65535) {
+        return false;
+    }
+    if (host.front() == '[') return host.size() > 2 && host.back() == ']';
+    return host.find_first_of(": []") == std::string_view::npos;
+}
+
 tl::expected<void, ConfigError> read_daemon(Section s, DaemonSection& out) {
     std::string state_dir, control_socket;
     TRY_ASSIGN(state_dir, s.string("state_dir", out.state_dir.string()));
@@ -109,6 +137,12 @@ tl::expected<void, ConfigError> read_daemon(Section s, DaemonSection& out) {
     TRY_ASSIGN(out.log_level, s.string("log_level", out.log_level));
     out.state_dir = state_dir;
     out.control_socket = control_socket;
+    for (const auto* key : {"state_dir", "control_socket"}) {
+        if (const auto* node = s.find(key);
+            node && !std::filesystem::path(node->as_string()->get()).is_absolute()) {
+            return Error(s.error(*node, key, "expected an absolute path"));
+        }
+    }
     static const std::set<std::string> levels{"debug", "info", "warning", "error"};
     if (!levels.contains(out.log_level)) {
         return Error(s.error(*s.find("log_level"), "log_level",
@@ -141,7 +175,22 @@ tl::expected<void, ConfigError> read_interface(Section s, InterfaceSection& out)
                              "expected at least one IPv4 address with a prefix of /30 or wider, "
                              "e.g. 10.77.0.1/24 (peers get their addresses from it)"));
     }
+    for (std::size_t i = 0; i < out.addresses.size(); ++i) {
+        for (std::size_t j = 0; j < i; ++j) {
+            const auto& a = out.addresses[i];
+            const auto& b = out.addresses[j];
+            if (a.network().contains(b.address) || b.network().contains(a.address)) {
+                return Error(s.error(*s.find("address"), "address",
+                                     a.to_string() + " overlaps " + b.to_string() +
+                                         "; give each address family one prefix"));
+            }
+        }
+    }
     TRY_ASSIGN(out.endpoint, s.string("endpoint", "", true));
+    if (!is_host_and_port(out.endpoint)) {
+        return Error(s.error(*s.find("endpoint"), "endpoint",
+                             "expected host:port or [IPv6]:port, e.g. maps.example.org:51820"));
+    }
     std::string backend;
     TRY_ASSIGN(backend, s.string("backend", "auto"));
     if (backend == "auto") {
@@ -196,8 +245,15 @@ tl::expected<void, ConfigError> read_array_of_tables(const std::filesystem::path
     return {};
 }
 
+// GDAL also opens virtual paths (/vsicurl/..., WMS:..., PG:...); only plain
+// files can be checked before GDAL sees them.
+bool is_local_path(std::string_view source) {
+    return source.rfind("/vsi", 0) != 0 && source.find(':') == std::string_view::npos;
+}
+
 tl::expected<void, ConfigError> read_layers(const std::filesystem::path& file,
-                                            const toml::table& root, Config& out) {
+                                            const toml::table& root, FileChecks checks,
+                                            Config& out) {
     return read_array_of_tables(
         file, root, "layer", [&](Section s) -> tl::expected<void, ConfigError> {
             wms::LayerConfig layer;
@@ -214,6 +270,13 @@ tl::expected<void, ConfigError> read_layers(const std::filesystem::path& file,
             }
             TRY_ASSIGN(layer.title, s.string("title", layer.name));
             TRY_ASSIGN(layer.source, s.string("source", "", true));
+            if (checks == FileChecks::verify && is_local_path(layer.source) &&
+                ::access(layer.source.c_str(), R_OK) != 0) {
+                return Error(s.error(*s.find("source"), "source",
+                                     "cannot read \"" + layer.source +
+                                         "\": " + std::strerror(errno) +
+                                         "; check the path and that the wmsgate user may read it"));
+            }
             if (auto ok = s.reject_unknown_keys(); !ok) return ok;
             out.layers.push_back(std::move(layer));
             return {};
@@ -257,7 +320,8 @@ const netcfg::IpPrefix& Config::tunnel_ipv4() const {
                          [](const auto& p) { return p.address.is_v4() && p.length < 31; });
 }
 
-tl::expected<Config, ConfigError> load_config(const std::filesystem::path& file) {
+tl::expected<Config, ConfigError> load_config(const std::filesystem::path& file,
+                                              FileChecks checks) {
     toml::table root;
     try {
         root = toml::parse_file(file.string());
@@ -307,8 +371,17 @@ tl::expected<Config, ConfigError> load_config(const std::filesystem::path& file)
     TRY_ASSIGN(section, table("wms"));
     if (auto ok = read_wms(Section(file, *section, "wms."), config.wms); !ok)
         return Error(ok.error());
-    if (auto ok = read_layers(file, root, config); !ok) return Error(ok.error());
+    if (auto ok = read_layers(file, root, checks, config); !ok) return Error(ok.error());
     if (auto ok = read_groups(file, root, config); !ok) return Error(ok.error());
+    if (checks == FileChecks::verify) {
+        const auto key = config.daemon.state_dir / "server.key";
+        struct stat st {};
+        if (::stat(key.c_str(), &st) == 0 && (st.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
+            return Error(ConfigError{file.string() + ": daemon.state_dir: the server key " +
+                                     key.string() +
+                                     " is readable by group or others; chmod 600 it"});
+        }
+    }
     return config;
 }
 

@@ -56,6 +56,12 @@ struct ConfigError {
     std::string message;
 };
 
-tl::expected<Config, ConfigError> load_config(const std::filesystem::path& file);
+// `verify` also checks what the daemon will need from the file system: layer
+// files readable, the server key not readable by others. wmsgatectl, which
+// only needs the socket path, skips that.
+enum class FileChecks { skip, verify };
+
+tl::expected<Config, ConfigError> load_config(const std::filesystem::path& file,
+                                              FileChecks checks = FileChecks::skip);
 
 }  // namespace wmsgate::daemon

@@ -17,7 +17,7 @@ constexpr const char* usage =
 
 int run(const std::filesystem::path& config_file) {
     using namespace wmsgate::daemon;
-    auto config = load_config(config_file);
+    auto config = load_config(config_file, wmsgate::daemon::FileChecks::verify);
     if (!config) {
         std::fprintf(stderr, "wmsgated: %s\n", config.error().message.c_str());
         return 2;
@@ -47,7 +47,7 @@ int run(const std::filesystem::path& config_file) {
 }
 
 int check_config(const std::filesystem::path& config_file) {
-    auto config = wmsgate::daemon::load_config(config_file);
+    auto config = wmsgate::daemon::load_config(config_file, wmsgate::daemon::FileChecks::verify);
     if (!config) {
         std::fprintf(stderr, "wmsgated: %s\n", config.error().message.c_str());
         return 2;

@@ -91,34 +91,75 @@ TEST_P(BadConfigTest, NamesLineKeyAndExpectation) {
 
 INSTANTIATE_TEST_SUITE_P(
     Table, BadConfigTest,
-    ::testing::Values(BadCase{"port as string", "listen_port = 51999", "listen_port = \"51999\"",
-                              ":7: interface.listen_port: expected an integer"},
-                      BadCase{"port out of range", "port = 8081", "port = 70000",
-                              "wms.port: expected an integer from 1 to 65535"},
-                      BadCase{"unknown key", "title = \"Test maps\"", "titel = \"Test maps\"",
-                              ":14: wms.titel: unknown key"},
-                      BadCase{"unknown section", "[wms]", "[wmss]", "wmss: unknown section"},
-                      BadCase{"bad address", "\"10.77.0.1/24\"", "\"10.77.0.300/24\"",
-                              "interface.address: \"10.77.0.300/24\" is not an address"},
-                      BadCase{"no IPv4 address", "\"10.77.0.1/24\", ", "",
-                              "expected at least one IPv4 address"},
-                      BadCase{"missing endpoint", "endpoint = \"192.0.2.1:51999\"", "",
-                              "interface.endpoint: required key is missing"},
-                      BadCase{"bad backend", "backend = \"uapi\"", "backend = \"bpf\"",
-                              "expected auto, kernel or uapi"},
-                      BadCase{"group names missing layer", "layers = [\"ortho\", \"dem\"]",
-                              "layers = [\"ortho\", \"lidar\"]", "no [[layer]] is named \"lidar\""},
-                      BadCase{"duplicate layer", "name = \"dem\"", "name = \"ortho\"",
-                              "layer \"ortho\" is defined twice"},
-                      BadCase{"layer without source", "source = \"/srv/dem.tif\"", "",
-                              "layer.source: required key is missing"},
-                      BadCase{"syntax error", "[wms]", "[wms", ":12:"}),
+    ::testing::Values(
+        BadCase{"port as string", "listen_port = 51999", "listen_port = \"51999\"",
+                ":7: interface.listen_port: expected an integer"},
+        BadCase{"port out of range", "port = 8081", "port = 70000",
+                "wms.port: expected an integer from 1 to 65535"},
+        BadCase{"unknown key", "title = \"Test maps\"", "titel = \"Test maps\"",
+                ":14: wms.titel: unknown key"},
+        BadCase{"unknown section", "[wms]", "[wmss]", "wmss: unknown section"},
+        BadCase{"bad address", "\"10.77.0.1/24\"", "\"10.77.0.300/24\"",
+                "interface.address: \"10.77.0.300/24\" is not an address"},
+        BadCase{"no IPv4 address", "\"10.77.0.1/24\", ", "", "expected at least one IPv4 address"},
+        BadCase{"missing endpoint", "endpoint = \"192.0.2.1:51999\"", "",
+                "interface.endpoint: required key is missing"},
+        BadCase{"bad backend", "backend = \"uapi\"", "backend = \"bpf\"",
+                "expected auto, kernel or uapi"},
+        BadCase{"group names missing layer", "layers = [\"ortho\", \"dem\"]",
+                "layers = [\"ortho\", \"lidar\"]", "no [[layer]] is named \"lidar\""},
+        BadCase{"duplicate layer", "name = \"dem\"", "name = \"ortho\"",
+                "layer \"ortho\" is defined twice"},
+        BadCase{"layer without source", "source = \"/srv/dem.tif\"", "",
+                "layer.source: required key is missing"},
+        BadCase{"syntax error", "[wms]", "[wms", ":12:"},
+        BadCase{"line break in a value", "title = \"Test maps\"", "title = \"Test\\nmaps\"",
+                "wms.title: expected a string without line breaks"},
+        BadCase{"relative state_dir", "state_dir = \"/tmp/state\"", "state_dir = \"state\"",
+                "daemon.state_dir: expected an absolute path"},
+        BadCase{"overlapping prefixes", "\"fd77::1/64\"", "\"10.77.0.9/16\"",
+                "10.77.0.9/16 overlaps 10.77.0.1/24"},
+        BadCase{"endpoint without port", "endpoint = \"192.0.2.1:51999\"",
+                "endpoint = \"192.0.2.1\"", "interface.endpoint: expected host:port"},
+        BadCase{"endpoint port out of range", "endpoint = \"192.0.2.1:51999\"",
+                "endpoint = \"maps.example.org:70000\"", "interface.endpoint: expected host:port"}),
     [](const ::testing::TestParamInfo<BadCase>& info) {
         std::string name = info.param.what;
         for (auto& c : name)
             if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
         return name;
     });
+
+TEST_F(ConfigTest, FileChecksFindUnreadableLayersAndExposedKeys) {
+    const auto dir = std::filesystem::temp_directory_path() /
+                     ("wmsgate-config-files-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    std::string text = valid;
+    text.replace(text.find("/tmp/state"), 10, dir.string());
+    text.replace(text.find("/srv/ortho.tif"), 14, (dir / "ortho.tif").string());
+    text.replace(text.find("/srv/dem.tif"), 12, "/vsicurl/http://192.0.2.1/dem.tif");
+    write(text);
+
+    EXPECT_TRUE(load_config(file_, FileChecks::skip));
+    auto missing = load_config(file_, FileChecks::verify);
+    ASSERT_FALSE(missing);
+    EXPECT_NE(missing.error().message.find(":19: layer.source: cannot read"), std::string::npos)
+        << missing.error().message;
+
+    std::ofstream(dir / "ortho.tif") << "x";
+    EXPECT_TRUE(load_config(file_, FileChecks::verify));  // the /vsicurl/ source is not checked
+
+    std::ofstream(dir / "server.key") << "key\n";
+    std::filesystem::permissions(dir / "server.key", std::filesystem::perms::owner_read |
+                                                         std::filesystem::perms::owner_write |
+                                                         std::filesystem::perms::others_read);
+    auto exposed = load_config(file_, FileChecks::verify);
+    ASSERT_FALSE(exposed);
+    EXPECT_NE(exposed.error().message.find("is readable by group or others; chmod 600 it"),
+              std::string::npos)
+        << exposed.error().message;
+    std::filesystem::remove_all(dir);
+}
 
 TEST_F(ConfigTest, MissingFileIsAClearError) {
     auto config = load_config("/nonexistent/wmsgate.toml");
