@@ -18,13 +18,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-passed=0
-failed=0
-check() {
-    local what=$1
-    shift
-    if "$@"; then passed=$((passed + 1)); echo "ok: $what"; else failed=$((failed + 1)); echo "FAILED: $what"; fi
-}
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/check.sh"
 
 # Runs wmsgated in the namespace; sets $status and $message (its stderr).
 start() {
@@ -87,14 +81,24 @@ check "no wireguard-go: tells how to install it" message_has "apt-get install wi
 check "no wireguard-go: one line" one_line
 check "no wireguard-go: nothing left behind" no_leftovers "$ifname"
 
-# Fails after wireguard-go and the interface are up: all of it must go.
-ifname=wg${tag}w
+ifname=wg${tag}v
 write_config "$ifname"
 printf '[[layer]]\nname = "ortho"\nsource = "%s/no-such.tif"\n' "$work" >>"$work/wmsgate.toml"
 start "$bin/wmsgated" --config "$work/wmsgate.toml"
-check "unreadable layer: non-zero exit" test "$status" -ne 0
-check "unreadable layer: names the layer and path" message_has "ortho" "no-such.tif"
-check "unreadable layer: interface and sockets removed" no_leftovers "$ifname"
+check "missing layer file: non-zero exit" test "$status" -ne 0
+check "missing layer file: names the key and path" message_has "layer.source" "no-such.tif"
+check "missing layer file: nothing set up" no_leftovers "$ifname"
+
+# A file GDAL cannot open passes the config check and fails only after
+# wireguard-go and the interface are up: all of that must go again.
+ifname=wg${tag}w
+write_config "$ifname"
+echo "not a raster" >"$work/not-a-raster.tif"
+printf '[[layer]]\nname = "ortho"\nsource = "%s/not-a-raster.tif"\n' "$work" >>"$work/wmsgate.toml"
+start "$bin/wmsgated" --config "$work/wmsgate.toml"
+check "unopenable layer: non-zero exit" test "$status" -ne 0
+check "unopenable layer: names the layer and path" message_has "ortho" "not-a-raster.tif"
+check "unopenable layer: interface and sockets removed" no_leftovers "$ifname"
 
 ifname=wg${tag}z
 write_config "$ifname"
@@ -103,5 +107,4 @@ start "$bin/wmsgated" --config "$work/wmsgate.toml"
 check "empty title: non-zero exit" test "$status" -ne 0
 check "empty title: names the key" message_has "wms.title"
 
-echo "$passed passed, $failed failed"
-[[ $failed -eq 0 ]]
+check_summary

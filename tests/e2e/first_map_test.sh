@@ -16,19 +16,7 @@ LAB_DIR=$(mktemp -d /tmp/wmsgate-e2e.XXXXXX)
 source "$repo/scripts/lib/lab.sh"
 trap 'lab_cleanup; rm -rf "$LAB_DIR"' EXIT
 
-passed=0
-failed=0
-check() {
-    local what=$1
-    shift
-    if "$@"; then
-        passed=$((passed + 1))
-        echo "ok: $what"
-    else
-        failed=$((failed + 1))
-        echo "FAILED: $what"
-    fi
-}
+source "$repo/tests/lib/check.sh"
 
 layers=${LAB_LAYERS:-$repo/build/demo-layers}
 lab_make_layers "$layers"
@@ -119,5 +107,4 @@ not_registered() { [[ ! -s $LAB_DIR/carol.conf ]] && ! lab_ctl peer list | grep 
 check "an unknown group is refused with exit 1 and a reason" refused_with_reason
 check "a refused peer is not registered and gets no config" not_registered
 
-echo "$passed passed, $failed failed"
-[[ $failed -eq 0 ]]
+check_summary
