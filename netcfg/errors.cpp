@@ -44,6 +44,18 @@ class Category final : public std::error_category {
             case Errc::invalid_endpoint:
                 return "not a peer endpoint (expected an IP address and port, e.g. "
                        "192.0.2.1:51820 or [2001:db8::1]:51820)";
+            case Errc::kernel_wireguard_missing:
+                return "this kernel has no WireGuard (unknown link kind or generic netlink family "
+                       "\"wireguard\"); load it (modprobe wireguard, or a kernel >= 5.6 built "
+                       "with CONFIG_WIREGUARD), or set [interface] backend = \"uapi\" or \"auto\" "
+                       "to use wireguard-go";
+            case Errc::netlink_protocol:
+                return "malformed or unexpected netlink reply from the kernel";
+            case Errc::netlink_dump_interrupted:
+                return "the WireGuard device kept changing while it was read; try again";
+            case Errc::backend_mismatch:
+                return "the interface is a WireGuard device of the other backend (kernel vs "
+                       "wireguard-go); set [interface] backend to match it, or remove it";
         }
         return "unknown netcfg error";
     }

@@ -22,6 +22,10 @@ enum class Errc {
     io_failed,
     uapi_timeout,
     invalid_endpoint,
+    kernel_wireguard_missing,
+    netlink_protocol,
+    netlink_dump_interrupted,
+    backend_mismatch,
 };
 
 const std::error_category& netcfg_category() noexcept;

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <ostream>
 #include <sstream>
@@ -124,6 +125,13 @@ tl::expected<SecretKey, std::error_code> SecretKey::from_hex(std::string_view te
     SecretKey key;
     key.bytes_ = *bytes;
     sodium_memzero(bytes->data(), bytes->size());
+    return key;
+}
+
+tl::expected<SecretKey, std::error_code> SecretKey::from_raw(std::string_view bytes) {
+    if (bytes.size() != key_size) return tl::unexpected(make_error_code(Errc::invalid_key));
+    SecretKey key;
+    std::memcpy(key.bytes_.data(), bytes.data(), key_size);
     return key;
 }
 

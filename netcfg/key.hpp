@@ -47,6 +47,9 @@ class SecretKey {
     static SecretKey generate_preshared();
     static tl::expected<SecretKey, std::error_code> from_base64(std::string_view text);
     static tl::expected<SecretKey, std::error_code> from_hex(std::string_view text);
+    // The 32 key bytes themselves (as netlink carries them); Errc::invalid_key
+    // for any other length.
+    static tl::expected<SecretKey, std::error_code> from_raw(std::string_view bytes);
 
     SecretKey(const SecretKey& other);
     SecretKey& operator=(const SecretKey& other);

@@ -86,6 +86,32 @@ int on_address(const nlmsghdr* nlh, void* data) {
     return MNL_CB_OK;
 }
 
+int on_link_info_attr(const nlattr* attr, void* data) {
+    auto* info = static_cast<Rtnetlink::LinkInfo*>(data);
+    if (mnl_attr_get_type(attr) == IFLA_INFO_KIND && mnl_attr_validate(attr, MNL_TYPE_STRING) >= 0)
+        info->kind = mnl_attr_get_str(attr);
+    return MNL_CB_OK;
+}
+
+int on_link_attr(const nlattr* attr, void* data) {
+    auto* info = static_cast<Rtnetlink::LinkInfo*>(data);
+    if (mnl_attr_get_type(attr) == IFLA_MTU && mnl_attr_validate(attr, MNL_TYPE_U32) >= 0)
+        info->mtu = mnl_attr_get_u32(attr);
+    if (mnl_attr_get_type(attr) == IFLA_LINKINFO && mnl_attr_validate(attr, MNL_TYPE_NESTED) >= 0)
+        mnl_attr_parse_nested(attr, on_link_info_attr, data);
+    return MNL_CB_OK;
+}
+
+int on_link_details(const nlmsghdr* nlh, void* data) {
+    if (nlh->nlmsg_type != RTM_NEWLINK) return MNL_CB_OK;
+    auto* info = static_cast<Rtnetlink::LinkInfo*>(data);
+    const auto* ifi = static_cast<const ifinfomsg*>(mnl_nlmsg_get_payload(nlh));
+    info->index = ifi->ifi_index;
+    info->up = (ifi->ifi_flags & IFF_UP) != 0;
+    mnl_attr_parse(nlh, sizeof(ifinfomsg), on_link_attr, data);
+    return MNL_CB_OK;
+}
+
 int on_link(const nlmsghdr* nlh, void* data) {
     if (nlh->nlmsg_type == RTM_NEWLINK) {
         const auto* ifi = static_cast<const ifinfomsg*>(mnl_nlmsg_get_payload(nlh));
@@ -150,23 +176,95 @@ tl::expected<int, std::error_code> Rtnetlink::link_index(std::string_view ifname
     return index;
 }
 
-tl::expected<void, std::error_code> Rtnetlink::set_link_up(int ifindex) {
+tl::expected<Rtnetlink::LinkInfo, std::error_code> Rtnetlink::link_info(std::string_view ifname) {
+    if (auto ok = check_interface_name(ifname); !ok) return tl::unexpected(ok.error());
+    RequestBuffer buf;
+    nlmsghdr* nlh = mnl_nlmsg_put_header(buf.bytes);
+    nlh->nlmsg_type = RTM_GETLINK;
+    auto* ifi = static_cast<ifinfomsg*>(mnl_nlmsg_put_extra_header(nlh, sizeof(ifinfomsg)));
+    ifi->ifi_family = AF_UNSPEC;
+    mnl_attr_put_strz(nlh, IFLA_IFNAME, std::string(ifname).c_str());
+    mnl_attr_put_u32(nlh, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
+
+    LinkInfo info;
+    if (auto ok = transact(nlh, on_link_details, &info); !ok) return tl::unexpected(ok.error());
+    if (info.index <= 0) return tl::unexpected(make_error_code(Errc::link_not_found));
+    return info;
+}
+
+tl::expected<int, std::error_code> Rtnetlink::create_link(std::string_view ifname,
+                                                          std::string_view kind) {
+    if (auto ok = check_interface_name(ifname); !ok) return tl::unexpected(ok.error());
+    RequestBuffer buf;
+    nlmsghdr* nlh = mnl_nlmsg_put_header(buf.bytes);
+    nlh->nlmsg_type = RTM_NEWLINK;
+    // EXCL: a link of that name is someone else's, never silently adopted here.
+    nlh->nlmsg_flags = NLM_F_CREATE | NLM_F_EXCL;
+    auto* ifi = static_cast<ifinfomsg*>(mnl_nlmsg_put_extra_header(nlh, sizeof(ifinfomsg)));
+    ifi->ifi_family = AF_UNSPEC;
+    mnl_attr_put_strz(nlh, IFLA_IFNAME, std::string(ifname).c_str());
+    nlattr* linkinfo = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
+    mnl_attr_put_str(nlh, IFLA_INFO_KIND, std::string(kind).c_str());
+    mnl_attr_nest_end(nlh, linkinfo);
+
+    auto done = transact(nlh, nullptr, nullptr);
+    if (!done) {
+        const auto& e = done.error();
+        if (e == std::error_code(EEXIST, std::system_category()))
+            return tl::unexpected(make_error_code(Errc::interface_taken));
+        // The kernel knows no such kind and could not load a module for it.
+        if (e == std::error_code(EOPNOTSUPP, std::system_category()) && kind == "wireguard")
+            return tl::unexpected(make_error_code(Errc::kernel_wireguard_missing));
+        return tl::unexpected(e);
+    }
+    return link_index(ifname);
+}
+
+tl::expected<void, std::error_code> Rtnetlink::change_link(int ifindex, unsigned flags,
+                                                           unsigned change, std::uint32_t mtu) {
     RequestBuffer buf;
     nlmsghdr* nlh = mnl_nlmsg_put_header(buf.bytes);
     nlh->nlmsg_type = RTM_NEWLINK;
     auto* ifi = static_cast<ifinfomsg*>(mnl_nlmsg_put_extra_header(nlh, sizeof(ifinfomsg)));
     ifi->ifi_family = AF_UNSPEC;
     ifi->ifi_index = ifindex;
-    ifi->ifi_flags = IFF_UP;
-    ifi->ifi_change = IFF_UP;
+    ifi->ifi_flags = flags;
+    ifi->ifi_change = change;
+    if (mtu != 0) mnl_attr_put_u32(nlh, IFLA_MTU, mtu);
     return transact(nlh, nullptr, nullptr);
 }
 
+tl::expected<void, std::error_code> Rtnetlink::set_link_up(int ifindex) {
+    return change_link(ifindex, IFF_UP, IFF_UP, 0);
+}
+
+tl::expected<void, std::error_code> Rtnetlink::set_link_down(int ifindex) {
+    return change_link(ifindex, 0, IFF_UP, 0);
+}
+
+tl::expected<void, std::error_code> Rtnetlink::set_mtu(int ifindex, std::uint32_t mtu) {
+    if (mtu == 0) return tl::unexpected(std::error_code(EINVAL, std::system_category()));
+    return change_link(ifindex, 0, 0, mtu);
+}
+
 tl::expected<void, std::error_code> Rtnetlink::add_address(int ifindex, const IpPrefix& prefix) {
+    auto done = change_address(RTM_NEWADDR, ifindex, prefix);
+    if (!done && done.error() == std::error_code(EEXIST, std::system_category())) return {};
+    return done;
+}
+
+tl::expected<void, std::error_code> Rtnetlink::remove_address(int ifindex, const IpPrefix& prefix) {
+    auto done = change_address(RTM_DELADDR, ifindex, prefix);
+    if (!done && done.error() == std::error_code(EADDRNOTAVAIL, std::system_category())) return {};
+    return done;
+}
+
+tl::expected<void, std::error_code> Rtnetlink::change_address(std::uint16_t type, int ifindex,
+                                                              const IpPrefix& prefix) {
     RequestBuffer buf;
     nlmsghdr* nlh = mnl_nlmsg_put_header(buf.bytes);
-    nlh->nlmsg_type = RTM_NEWADDR;
-    nlh->nlmsg_flags = NLM_F_CREATE | NLM_F_EXCL;
+    nlh->nlmsg_type = type;
+    if (type == RTM_NEWADDR) nlh->nlmsg_flags = NLM_F_CREATE | NLM_F_EXCL;
     auto* ifa = static_cast<ifaddrmsg*>(mnl_nlmsg_put_extra_header(nlh, sizeof(ifaddrmsg)));
     ifa->ifa_prefixlen = prefix.length;
     ifa->ifa_scope = RT_SCOPE_UNIVERSE;
@@ -184,9 +282,7 @@ tl::expected<void, std::error_code> Rtnetlink::add_address(int ifindex, const Ip
         mnl_attr_put(nlh, IFA_LOCAL, bytes.size(), bytes.data());
         mnl_attr_put(nlh, IFA_ADDRESS, bytes.size(), bytes.data());
     }
-    auto done = transact(nlh, nullptr, nullptr);
-    if (!done && done.error() == std::error_code(EEXIST, std::system_category())) return {};
-    return done;
+    return transact(nlh, nullptr, nullptr);
 }
 
 tl::expected<std::vector<IpPrefix>, std::error_code> Rtnetlink::addresses(int ifindex) {

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <string_view>
 #include <system_error>
 #include <tl/expected.hpp>
@@ -22,11 +23,33 @@ class Rtnetlink {
   public:
     static tl::expected<Rtnetlink, std::error_code> open();
 
+    struct LinkInfo {
+        int index = 0;
+        // IFLA_INFO_KIND: "wireguard" for a kernel WireGuard link, "tun" for
+        // one wireguard-go made, "veth", ...; empty for a link with none (lo).
+        std::string kind;
+        std::uint32_t mtu = 0;
+        bool up = false;  // administratively (IFF_UP)
+    };
+
     // Errc::interface_name_invalid before asking the kernel.
     tl::expected<int, std::error_code> link_index(std::string_view ifname);
+    tl::expected<LinkInfo, std::error_code> link_info(std::string_view ifname);
+    // Creates a link of `kind` (down), returning its index. Errc::interface_taken
+    // when a link of that name exists; for an unknown kind the kernel's
+    // EOPNOTSUPP ("Unknown device type"), which for "wireguard" is
+    // Errc::kernel_wireguard_missing.
+    tl::expected<int, std::error_code> create_link(std::string_view ifname, std::string_view kind);
+    tl::expected<int, std::error_code> create_wireguard_link(std::string_view ifname) {
+        return create_link(ifname, "wireguard");
+    }
     tl::expected<void, std::error_code> set_link_up(int ifindex);
+    tl::expected<void, std::error_code> set_link_down(int ifindex);
+    tl::expected<void, std::error_code> set_mtu(int ifindex, std::uint32_t mtu);
     // Idempotent: an address that is already there is success.
     tl::expected<void, std::error_code> add_address(int ifindex, const IpPrefix& prefix);
+    // Idempotent: an address that is not there is success.
+    tl::expected<void, std::error_code> remove_address(int ifindex, const IpPrefix& prefix);
     // Every IPv4 and IPv6 address on the link, including ones the kernel adds
     // itself (such as an IPv6 link-local address once the link is up).
     tl::expected<std::vector<IpPrefix>, std::error_code> addresses(int ifindex);
@@ -45,6 +68,12 @@ class Rtnetlink {
     // Sends `request` and runs `callback` on the reply's data messages until
     // the kernel's ack or the dump's end.
     tl::expected<void, std::error_code> transact(nlmsghdr* request, Callback callback, void* data);
+    // RTM_NEWLINK on an existing link: flags under `change`, and the MTU unless 0.
+    tl::expected<void, std::error_code> change_link(int ifindex, unsigned flags, unsigned change,
+                                                    std::uint32_t mtu);
+    // RTM_NEWADDR or RTM_DELADDR for one address.
+    tl::expected<void, std::error_code> change_address(std::uint16_t type, int ifindex,
+                                                       const IpPrefix& prefix);
 
     Socket socket_;
     std::uint32_t port_id_ = 0;

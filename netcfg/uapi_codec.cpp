@@ -21,6 +21,7 @@ void append_peer(std::string& out, const PeerUpdate& update) {
         append_line(out, "remove", "true");
         return;
     }
+    if (update.kind == PeerUpdate::Kind::update_only) append_line(out, "update_only", "true");
     append_line(out, "preshared_key",
                 peer.preshared_key ? peer.preshared_key->reveal_hex() : zero_key_hex);
     if (peer.endpoint) append_line(out, "endpoint", *peer.endpoint);
@@ -110,7 +111,8 @@ class GetReplyParser {
             return {};
         }
         if (key == "listen_port") return number(value, state_.listen_port);
-        return {};  // fwmark and keys from newer versions
+        if (key == "fwmark") return number(value, state_.fwmark);
+        return {};  // keys from newer versions
     }
 
     tl::expected<void, std::error_code> peer_line(WgPeer& peer, std::string_view key,
@@ -164,6 +166,8 @@ std::string encode_set_request(const DeviceUpdate& update) {
     std::string out = "set=1\n";
     if (update.private_key) append_line(out, "private_key", update.private_key->reveal_hex());
     if (update.listen_port) append_line(out, "listen_port", std::to_string(*update.listen_port));
+    if (update.fwmark) append_line(out, "fwmark", std::to_string(*update.fwmark));
+    if (update.replace_peers) append_line(out, "replace_peers", "true");
     for (const auto& peer : update.peers) append_peer(out, peer);
     out += "\n";
     return out;

@@ -26,7 +26,7 @@ class WipeOnExit {
 // newline from turning into protocol lines.
 tl::expected<void, std::error_code> check_endpoints(const DeviceUpdate& update) {
     for (const auto& peer : update.peers) {
-        if (peer.kind == PeerUpdate::Kind::upsert && peer.peer.endpoint) {
+        if (peer.kind != PeerUpdate::Kind::remove && peer.peer.endpoint) {
             if (auto ok = Endpoint::parse(*peer.peer.endpoint); !ok)
                 return tl::unexpected(ok.error());
         }

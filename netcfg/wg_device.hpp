@@ -30,13 +30,15 @@ struct WgPeer {
 struct WgDeviceState {
     std::optional<PublicKey> public_key;
     std::uint16_t listen_port = 0;
+    std::uint32_t fwmark = 0;  // 0: none
     std::vector<WgPeer> peers;
 };
 
 // A change to one peer: add-or-update (allowed IPs replaced as a whole, which
-// Debian's wireguard-go requires to drop one) or removal.
+// Debian's wireguard-go requires to drop one), the same but only for a peer the
+// device already has (never creates one), or removal.
 struct PeerUpdate {
-    enum class Kind { upsert, remove };
+    enum class Kind { upsert, remove, update_only };
     Kind kind = Kind::upsert;
     WgPeer peer;
 };
@@ -45,9 +47,14 @@ struct PeerUpdate {
 struct DeviceUpdate {
     std::optional<SecretKey> private_key;
     std::optional<std::uint16_t> listen_port;
+    std::optional<std::uint32_t> fwmark;  // 0 clears it
+    // Remove every peer not named in `peers` first.
+    bool replace_peers = false;
     std::vector<PeerUpdate> peers;
 
-    bool empty() const { return !private_key && !listen_port && peers.empty(); }
+    bool empty() const {
+        return !private_key && !listen_port && !fwmark && !replace_peers && peers.empty();
+    }
 };
 
 // The one device-I/O surface; kernel and userspace backends are siblings.

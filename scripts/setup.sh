@@ -26,6 +26,9 @@ runtime_packages=(
     # Packaging and the unit file checks: cpack's dpkg-shlibdeps,
     # systemd-analyze, man.
     dpkg-dev systemd man-db
+    # The kernel-vm test boots Debian's kernel under qemu (the image and
+    # busybox-static are fetched by the test with apt-get download).
+    qemu-system-x86 cpio kmod xz-utils
 )
 
 wanted=("${build_packages[@]}" "${runtime_packages[@]}")

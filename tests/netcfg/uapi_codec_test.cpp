@@ -214,5 +214,42 @@ TEST(UapiDecode, SetReply) {
     EXPECT_EQ(decode_set_reply("").error(), make_error_code(Errc::uapi_protocol));
 }
 
+TEST(UapiEncode, FwmarkReplacePeersAndUpdateOnly) {
+    DeviceUpdate update;
+    update.fwmark = 0x51;
+    update.replace_peers = true;
+    WgPeer b = peer(peer_b);
+    b.allowed_ips = {*IpPrefix::parse("10.77.0.3/32")};
+    update.peers = {{PeerUpdate::Kind::update_only, b}};
+    EXPECT_EQ(encode_set_request(update),
+              "set=1\n"
+              "fwmark=81\n"
+              "replace_peers=true\n"
+              "public_key=" +
+                  peer_b +
+                  "\n"
+                  "update_only=true\n"
+                  "preshared_key=" +
+                  zeros +
+                  "\n"
+                  "persistent_keepalive_interval=0\n"
+                  "replace_allowed_ips=true\n"
+                  "allowed_ip=10.77.0.3/32\n"
+                  "\n");
+}
+
+TEST(UapiEncode, ReplacePeersAloneIsNotEmpty) {
+    DeviceUpdate update;
+    update.replace_peers = true;
+    EXPECT_FALSE(update.empty());
+    EXPECT_EQ(encode_set_request(update), "set=1\nreplace_peers=true\n\n");
+}
+
+TEST(UapiDecode, FwmarkIsRead) {
+    const auto state = decode_get_reply("listen_port=1\nfwmark=7\nerrno=0\n\n");
+    ASSERT_TRUE(state);
+    EXPECT_EQ(state->fwmark, 7u);
+}
+
 }  // namespace
 }  // namespace wmsgate::netcfg

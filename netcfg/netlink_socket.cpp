@@ -1,0 +1,104 @@
+#include "netcfg/netlink_socket.hpp"
+
+#include <libmnl/libmnl.h>
+#include <linux/netlink.h>
+#include <sodium.h>
+
+#include <cerrno>
+#include <ctime>
+
+#include "netcfg/errors.hpp"
+#include "netcfg/netlink_ack.hpp"
+
+namespace wmsgate::netcfg {
+namespace {
+
+// Generic netlink dumps come in messages of up to 32 KiB (the kernel sizes
+// them by what we offered before); twice that leaves room.
+constexpr std::size_t receive_buffer_size = 65536;
+
+std::error_code last_errno() {
+    return {errno, std::system_category()};
+}
+
+// Wipes the receive buffer whichever way transact() leaves.
+class WipeBuffer {
+  public:
+    explicit WipeBuffer(std::vector<std::uint8_t>& buf) : buf_(buf) {}
+    WipeBuffer(const WipeBuffer&) = delete;
+    WipeBuffer& operator=(const WipeBuffer&) = delete;
+    ~WipeBuffer() { sodium_memzero(buf_.data(), buf_.size()); }
+
+  private:
+    std::vector<std::uint8_t>& buf_;
+};
+
+}  // namespace
+
+void NetlinkSocket::SocketDeleter::operator()(mnl_socket* socket) const {
+    mnl_socket_close(socket);
+}
+
+tl::expected<NetlinkSocket, std::error_code> NetlinkSocket::open(int protocol) {
+    Socket socket(mnl_socket_open2(protocol, SOCK_CLOEXEC));
+    if (!socket) return tl::unexpected(last_errno());
+    if (mnl_socket_bind(socket.get(), 0, MNL_SOCKET_AUTOPID) < 0)
+        return tl::unexpected(last_errno());
+    // Ask for the kernel's error text, and for error acks that do not echo
+    // the (possibly key-carrying, 4 KiB) request. Old kernels ignore either.
+    int on = 1;
+    mnl_socket_setsockopt(socket.get(), NETLINK_EXT_ACK, &on, sizeof on);
+    mnl_socket_setsockopt(socket.get(), NETLINK_CAP_ACK, &on, sizeof on);
+    const auto port_id = mnl_socket_get_portid(socket.get());
+    NetlinkSocket result(std::move(socket), port_id);
+    result.buffer_.resize(receive_buffer_size);
+    return result;
+}
+
+tl::expected<void, std::error_code> NetlinkSocket::transact(NetlinkMessage& request,
+                                                            const OnMessage& on_message) {
+    last_error_text_.clear();
+    auto* nlh = reinterpret_cast<nlmsghdr*>(request.data());
+    // Sequence numbers start from the clock so that late replies to an
+    // earlier socket that had our port id can never match.
+    if (seq_ == 0) seq_ = static_cast<std::uint32_t>(std::time(nullptr));
+    nlh->nlmsg_seq = ++seq_;
+    if (mnl_socket_sendto(socket_.get(), request.data(), request.size()) < 0)
+        return tl::unexpected(last_errno());
+    WipeBuffer wipe(buffer_);
+    return receive(nlh->nlmsg_seq, on_message);
+}
+
+tl::expected<void, std::error_code> NetlinkSocket::receive(std::uint32_t seq,
+                                                           const OnMessage& on_message) {
+    bool interrupted = false;
+    tl::expected<void, std::error_code> handler_result;
+    while (true) {
+        const ssize_t n = mnl_socket_recvfrom(socket_.get(), buffer_.data(), buffer_.size());
+        if (n < 0) return tl::unexpected(last_errno());
+        int len = static_cast<int>(n);
+        auto* nlh = reinterpret_cast<const nlmsghdr*>(buffer_.data());
+        for (; mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len)) {
+            if (!mnl_nlmsg_portid_ok(nlh, port_id_) || !mnl_nlmsg_seq_ok(nlh, seq)) continue;
+            if (nlh->nlmsg_flags & NLM_F_DUMP_INTR) interrupted = true;
+            if (nlh->nlmsg_type == NLMSG_ERROR || nlh->nlmsg_type == NLMSG_DONE) {
+                const auto ack = decode_ack(nlh);
+                if (!ack) return tl::unexpected(make_error_code(Errc::netlink_protocol));
+                if (ack->error != 0) {
+                    last_error_text_ = ack->message;
+                    return tl::unexpected(kernel_error_code(ack->error));
+                }
+                if (!handler_result) return handler_result;
+                if (interrupted)
+                    return tl::unexpected(make_error_code(Errc::netlink_dump_interrupted));
+                return {};
+            }
+            if (nlh->nlmsg_type < NLMSG_MIN_TYPE) continue;  // NOOP, OVERRUN
+            // After a handler fails, the rest is read but not handed on, so
+            // the next request does not find this one's leftovers.
+            if (handler_result && on_message) handler_result = on_message(nlh);
+        }
+    }
+}
+
+}  // namespace wmsgate::netcfg

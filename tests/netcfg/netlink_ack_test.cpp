@@ -1,0 +1,92 @@
+#include "netcfg/netlink_ack.hpp"
+
+#include <gtest/gtest.h>
+#include <linux/netlink.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "netcfg/errors.hpp"
+#include "netlink_bytes.hpp"
+
+namespace wmsgate::netcfg {
+namespace {
+
+using testing::NlBytes;
+
+const nlmsghdr* header(const std::vector<std::uint8_t>& bytes) {
+    return reinterpret_cast<const nlmsghdr*>(bytes.data());
+}
+
+// nlmsgerr: the (negative) errno, then the request's header.
+std::vector<std::uint8_t> error_payload(int error, std::uint32_t request_len) {
+    NlBytes p;
+    p.raw(&error, 4);
+    const std::uint32_t hdr[4] = {request_len, 0x10 | (NLM_F_REQUEST << 16), 7, 0};
+    p.raw(hdr, sizeof hdr);
+    return p.bytes();
+}
+
+TEST(NetlinkAck, CappedErrorWithKernelMessage) {
+    auto payload = error_payload(-EOPNOTSUPP, 64);
+    NlBytes tlvs;
+    tlvs.strz(NLMSGERR_ATTR_MSG, "Unknown device type");
+    payload.insert(payload.end(), tlvs.bytes().begin(), tlvs.bytes().end());
+    const auto msg = NlBytes::message(NLMSG_ERROR, NLM_F_CAPPED | NLM_F_ACK_TLVS, payload);
+
+    const auto ack = decode_ack(header(msg));
+    ASSERT_TRUE(ack);
+    EXPECT_EQ(ack->error, EOPNOTSUPP);
+    EXPECT_EQ(ack->message, "Unknown device type");
+    EXPECT_EQ(kernel_error_code(ack->error).message(), std::strerror(EOPNOTSUPP));
+}
+
+TEST(NetlinkAck, UncappedErrorSkipsTheEchoedRequest) {
+    // The echoed request: a 16-byte header and 8 bytes of its payload.
+    auto payload = error_payload(-EINVAL, 24);
+    const std::uint8_t echoed[8] = {1, 2, 3, 4, 5, 6, 7, 8};
+    payload.insert(payload.end(), echoed, echoed + 8);
+    NlBytes tlvs;
+    tlvs.u32(NLMSGERR_ATTR_OFFS, 20).strz(NLMSGERR_ATTR_MSG, "bad attribute");
+    payload.insert(payload.end(), tlvs.bytes().begin(), tlvs.bytes().end());
+    const auto msg = NlBytes::message(NLMSG_ERROR, NLM_F_ACK_TLVS, payload);
+
+    const auto ack = decode_ack(header(msg));
+    ASSERT_TRUE(ack);
+    EXPECT_EQ(ack->error, EINVAL);
+    EXPECT_EQ(ack->message, "bad attribute");
+}
+
+TEST(NetlinkAck, SuccessAckAndPlainError) {
+    const auto ok = NlBytes::message(NLMSG_ERROR, NLM_F_CAPPED, error_payload(0, 32));
+    ASSERT_TRUE(decode_ack(header(ok)));
+    EXPECT_EQ(decode_ack(header(ok))->error, 0);
+
+    const auto eperm = NlBytes::message(NLMSG_ERROR, 0, error_payload(-EPERM, 16));
+    const auto ack = decode_ack(header(eperm));
+    ASSERT_TRUE(ack);
+    EXPECT_EQ(ack->error, EPERM);
+    EXPECT_EQ(ack->message, "");
+    EXPECT_EQ(kernel_error_code(EPERM), make_error_code(Errc::netlink_failed));
+    EXPECT_EQ(kernel_error_code(ENODEV), make_error_code(Errc::link_not_found));
+}
+
+TEST(NetlinkAck, DumpDoneCarriesTheDumpsResult) {
+    const int result = -ENODEV;
+    NlBytes p;
+    p.raw(&result, 4);
+    const auto done = NlBytes::message(NLMSG_DONE, NLM_F_MULTI, p.bytes());
+    const auto ack = decode_ack(header(done));
+    ASSERT_TRUE(ack);
+    EXPECT_EQ(ack->error, ENODEV);
+}
+
+TEST(NetlinkAck, TruncatedOrOtherMessagesAreNotAcks) {
+    const auto short_error = NlBytes::message(NLMSG_ERROR, 0, {0, 0, 0});
+    EXPECT_FALSE(decode_ack(header(short_error)));
+    const auto data = NlBytes::message(0x20, 0, std::vector<std::uint8_t>(8, 0));
+    EXPECT_FALSE(decode_ack(header(data)));
+}
+
+}  // namespace
+}  // namespace wmsgate::netcfg
