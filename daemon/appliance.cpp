@@ -6,6 +6,7 @@
 #include <boost/asio/post.hpp>
 #include <chrono>
 
+#include "daemon/peer_json.hpp"
 #include "netcfg/interface_name.hpp"
 #include "netcfg/reconcile.hpp"
 #include "netcfg/uapi_device.hpp"
@@ -95,6 +96,7 @@ Appliance::~Appliance() {
 
 void Appliance::shutdown() {
     supervise_timer_.cancel();
+    if (expiry_) expiry_->stop();
     if (control_) control_->stop();
     if (wms_) wms_->stop();
 }
@@ -140,7 +142,9 @@ tl::expected<void, StartupError> Appliance::configure_device(bool full) {
     netcfg::DeviceUpdate update;
     update.private_key = server_key_;
     update.listen_port = config_.interface.listen_port;
-    update.peers = netcfg::reconcile(device_peers(*peers), actual);
+    // Only peers in service belong on the device; revoked, disabled and
+    // expired ones are removed if a crash left them there.
+    update.peers = netcfg::reconcile(device_peers(*peers, provisioning::Clock::now()), actual);
     if (auto ok = device_->apply(update); !ok) {
         return fail("interface " + name + ": configuring WireGuard: " + ok.error().message());
     }
@@ -170,6 +174,7 @@ tl::expected<void, StartupError> Appliance::start_wms() {
 
     wms_ = std::make_unique<wms::Server>(
         io_, options, std::move(service), policy_, [this](const wms::AccessRecord& r) {
+            if (!r.client.empty() && r.status != 0) requests_.count(r.client);
             log_.info(r.request + " " + std::to_string(r.status),
                       {{"REMOTE", r.remote},
                        {"PEER", r.client.empty() ? "-" : r.client},
@@ -185,8 +190,33 @@ tl::expected<void, StartupError> Appliance::start_wms() {
 }
 
 tl::expected<void, StartupError> Appliance::start_control() {
-    peer_commands_ = std::make_unique<PeerCommands>(
-        config_, registry_, *device_, server_key_.public_key(), [this] { publish_policy(); });
+    PeerEffects effects;
+    effects.publish_policy = [this] { publish_policy(); };
+    effects.disconnect = [this](const std::vector<boost::asio::ip::address>& addresses,
+                                std::function<void()> closed) {
+        disconnect(addresses, std::move(closed));
+    };
+    effects.rearm_expiry = [this] {
+        if (expiry_) expiry_->rearm();
+    };
+    effects.requests_served = [this](const std::string& peer) { return requests_.served(peer); };
+    peer_commands_ = std::make_unique<PeerCommands>(config_, registry_, *device_,
+                                                    server_key_.public_key(), std::move(effects));
+
+    expiry_ = std::make_unique<ExpiryTimer>(
+        io_,
+        [this](provisioning::Seconds after) -> std::optional<provisioning::Seconds> {
+            auto next = registry_.next_expiry(after);
+            if (next) return *next;
+            log_.error("cannot read the next expiry from the peer registry",
+                       {{"ERROR", next.error().message()}});
+            return std::nullopt;
+        },
+        [this](provisioning::Seconds after, provisioning::Seconds upto) {
+            peer_commands_->expire(after, upto);
+        });
+    expiry_->start();
+
     const auto admin_gid = group_id(config_.daemon.admin_group);
     if (!admin_gid) {
         log_.warning("admin group does not exist; only root may use the control socket",
@@ -194,19 +224,55 @@ tl::expected<void, StartupError> Appliance::start_control() {
     }
     control_ = std::make_unique<ControlServer>(
         io_, config_.daemon.control_socket, admin_gid,
-        [this](const ControlRequest& request, const Caller& caller) {
-            auto reply = peer_commands_->handle(request, caller);
-            log_.info("control " + request.command,
-                      {{"COMMAND", request.command},
-                       {"CALLER_UID", std::to_string(caller.uid)},
-                       {"OK", reply.status == ControlStatus::ok ? "yes" : "no"}});
-            return reply;
+        [this](const ControlRequest& request, const Caller& caller, ControlReplyFn reply) {
+            peer_commands_->handle(
+                request, caller,
+                [this, command = request.command, caller,
+                 reply = std::move(reply)](ControlReply answer) {
+                    log_.info("control " + command,
+                              {{"COMMAND", command},
+                               {"CALLER_UID", std::to_string(caller.uid)},
+                               {"OK", answer.status == ControlStatus::ok ? "yes" : "no"}});
+                    reply(std::move(answer));
+                });
+        },
+        [this](const Caller& caller, const std::string& command) {
+            audit_denied(caller, command);
         });
     if (auto ok = control_->start(); !ok) {
         return fail("control socket " + config_.daemon.control_socket.string() + ": " +
                     ok.error().message() + " (is another wmsgated running?)");
     }
     return {};
+}
+
+void Appliance::audit_denied(const Caller& caller, const std::string& command) {
+    const provisioning::AuditEntry entry{
+        std::chrono::time_point_cast<std::chrono::seconds>(provisioning::Clock::now()),
+        static_cast<std::int64_t>(caller.uid), "denied", "",
+        "command=" + (command.empty() ? std::string("-") : command) +
+            " pid=" + std::to_string(caller.pid)};
+    if (auto ok = registry_.audit(entry); !ok) {
+        log_.error("cannot write the audit trail", {{"ERROR", ok.error().message()}});
+    }
+    log_.warning("control call refused: caller is not an admin",
+                 {{"CALLER_UID", std::to_string(caller.uid)}, {"COMMAND", command}});
+}
+
+void Appliance::disconnect(const std::vector<boost::asio::ip::address>& addresses,
+                           std::function<void()> closed) {
+    if (!wms_ || addresses.empty()) {
+        if (closed) boost::asio::post(io_, std::move(closed));
+        return;
+    }
+    // `closed` runs once the last address's connections are closed.
+    auto left = std::make_shared<std::size_t>(addresses.size());
+    auto then = std::make_shared<std::function<void()>>(std::move(closed));
+    for (const auto& address : addresses) {
+        wms_->disconnect(address, [left, then] {
+            if (--*left == 0 && *then) (*then)();
+        });
+    }
 }
 
 void Appliance::publish_policy() {

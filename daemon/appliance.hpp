@@ -8,9 +8,11 @@
 
 #include "daemon/config.hpp"
 #include "daemon/control_server.hpp"
+#include "daemon/expiry_timer.hpp"
 #include "daemon/live_policy.hpp"
 #include "daemon/log.hpp"
 #include "daemon/peer_commands.hpp"
+#include "daemon/request_counter.hpp"
 #include "netcfg/key.hpp"
 #include "netcfg/rtnetlink.hpp"
 #include "netcfg/wg_device.hpp"
@@ -46,6 +48,9 @@ class Appliance {
     tl::expected<void, StartupError> start_control();
     void publish_policy();
     void supervise();
+    void disconnect(const std::vector<boost::asio::ip::address>& addresses,
+                    std::function<void()> closed);
+    void audit_denied(const Caller& caller, const std::string& command);
 
     Config config_;
     boost::asio::io_context& io_;
@@ -55,10 +60,12 @@ class Appliance {
     std::unique_ptr<netcfg::WireguardGo> wireguard_go_;
     std::unique_ptr<netcfg::WgDevice> device_;
     LivePolicy policy_;
+    RequestCounter requests_;
     std::unique_ptr<PeerCommands> peer_commands_;
     std::unique_ptr<wms::Server> wms_;
     std::unique_ptr<ControlServer> control_;
     boost::asio::steady_timer supervise_timer_;
+    std::unique_ptr<ExpiryTimer> expiry_;
 };
 
 }  // namespace wmsgate::daemon

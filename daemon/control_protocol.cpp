@@ -6,12 +6,13 @@
 namespace wmsgate::daemon {
 namespace {
 
-constexpr std::array<std::pair<ControlStatus, const char*>, 5> status_names{{
+constexpr std::array<std::pair<ControlStatus, const char*>, 6> status_names{{
     {ControlStatus::ok, "ok"},
     {ControlStatus::invalid, "invalid"},
     {ControlStatus::not_found, "not_found"},
     {ControlStatus::conflict, "conflict"},
     {ControlStatus::failed, "failed"},
+    {ControlStatus::denied, "denied"},
 }};
 
 const char* status_name(ControlStatus status) {

@@ -14,8 +14,9 @@ namespace wmsgate::daemon {
 inline constexpr int control_protocol_version = 1;
 inline constexpr std::size_t max_control_line = 64 * 1024;
 
-// Maps to wmsgatectl's exit codes: 0 ok, 1 usage/invalid, 2 not found or conflict.
-enum class ControlStatus { ok, invalid, not_found, conflict, failed };
+// Maps to wmsgatectl's exit codes: 0 ok, 1 usage/invalid/failed, 2 not found
+// or conflict, 3 denied (as for a daemon that cannot be reached).
+enum class ControlStatus { ok, invalid, not_found, conflict, failed, denied };
 
 struct ControlRequest {
     std::string command;

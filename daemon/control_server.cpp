@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <boost/asio/read_until.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/streambuf.hpp>
 #include <boost/asio/write.hpp>
 #include <memory>
@@ -39,48 +40,76 @@ bool caller_is_admin(const Caller& caller, std::optional<gid_t> admin_gid) {
     return false;
 }
 
+struct ControlServer::Shared {
+    std::optional<gid_t> admin_gid;
+    ControlHandler handler;
+    DeniedHandler on_denied;
+    std::chrono::milliseconds read_timeout;
+};
+
 namespace {
 
 class ControlSession : public std::enable_shared_from_this<ControlSession> {
   public:
-    ControlSession(local::socket socket, Caller caller, std::optional<gid_t> admin_gid,
-                   std::shared_ptr<const ControlHandler> handler)
+    ControlSession(local::socket socket, Caller caller,
+                   std::shared_ptr<const ControlServer::Shared> shared)
         : socket_(std::move(socket)),
+          deadline_(socket_.get_executor()),
           buffer_(max_control_line + 1),
           caller_(caller),
-          admin_gid_(admin_gid),
-          handler_(std::move(handler)) {}
+          shared_(std::move(shared)) {}
 
     void start() {
-        if (!caller_is_admin(caller_, admin_gid_)) {
-            reply(ControlReply::failure(ControlStatus::invalid,
-                                        "permission denied: run as root or as a member of the "
-                                        "admin group"));
-            return;
-        }
+        // A caller that never finishes its line must not hold the
+        // connection (and its memory) for ever.
+        deadline_.expires_after(shared_->read_timeout);
+        deadline_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+            if (ec) return;
+            boost::system::error_code ignored;
+            self->socket_.cancel(ignored);
+        });
         asio::async_read_until(
             socket_, buffer_, '\n',
             [self = shared_from_this()](boost::system::error_code ec, std::size_t length) {
+                self->deadline_.cancel();
                 self->on_line(ec, length);
             });
     }
 
   private:
     void on_line(boost::system::error_code ec, std::size_t length) {
-        if (ec) {
-            if (ec == asio::error::not_found) {
-                reply(ControlReply::failure(ControlStatus::invalid, "request line too long"));
+        const bool admin = caller_is_admin(caller_, shared_->admin_gid);
+        std::optional<ControlRequest> request;
+        std::string problem;
+        if (ec == asio::error::not_found) {
+            problem =
+                "request line too long (at most " + std::to_string(max_control_line) + " bytes)";
+        } else if (ec == asio::error::operation_aborted) {
+            problem = "no complete request line within the time limit";
+        } else if (ec) {
+            problem = "connection closed before a complete request line";
+        } else {
+            const std::string line(
+                asio::buffers_begin(buffer_.data()),
+                asio::buffers_begin(buffer_.data()) + static_cast<std::ptrdiff_t>(length));
+            auto decoded = decode_request(line);
+            if (decoded) {
+                request = std::move(*decoded);
+            } else {
+                problem = decoded.error();
             }
-            return;
         }
-        std::string line(asio::buffers_begin(buffer_.data()),
-                         asio::buffers_begin(buffer_.data()) + static_cast<std::ptrdiff_t>(length));
-        auto request = decode_request(line);
-        if (!request) {
-            reply(ControlReply::failure(ControlStatus::invalid, request.error()));
-            return;
+        // The refusal is audited with the command the caller tried, if any;
+        // a non-admin learns nothing else, not even whether its request parsed.
+        if (!admin) {
+            if (shared_->on_denied) shared_->on_denied(caller_, request ? request->command : "");
+            return reply(ControlReply::failure(
+                ControlStatus::denied,
+                "permission denied: run as root or as a member of the admin group"));
         }
-        reply((*handler_)(*request, caller_));
+        if (!request) return reply(ControlReply::failure(ControlStatus::invalid, problem));
+        shared_->handler(*request, caller_,
+                         [self = shared_from_this()](ControlReply answer) { self->reply(answer); });
     }
 
     void reply(const ControlReply& answer) {
@@ -94,10 +123,10 @@ class ControlSession : public std::enable_shared_from_this<ControlSession> {
     }
 
     local::socket socket_;
+    asio::steady_timer deadline_;
     asio::streambuf buffer_;
     Caller caller_;
-    std::optional<gid_t> admin_gid_;
-    std::shared_ptr<const ControlHandler> handler_;
+    std::shared_ptr<const ControlServer::Shared> shared_;
 };
 
 std::error_code system_error(int err = errno) {
@@ -107,11 +136,12 @@ std::error_code system_error(int err = errno) {
 }  // namespace
 
 ControlServer::ControlServer(asio::io_context& io, std::filesystem::path path,
-                             std::optional<gid_t> admin_gid, ControlHandler handler)
+                             std::optional<gid_t> admin_gid, ControlHandler handler,
+                             DeniedHandler on_denied, std::chrono::milliseconds read_timeout)
     : acceptor_(io),
       path_(std::move(path)),
-      admin_gid_(admin_gid),
-      handler_(std::make_shared<const ControlHandler>(std::move(handler))) {}
+      shared_(std::make_shared<const Shared>(
+          Shared{admin_gid, std::move(handler), std::move(on_denied), read_timeout})) {}
 
 ControlServer::~ControlServer() {
     stop();
@@ -135,7 +165,8 @@ tl::expected<void, std::error_code> ControlServer::start() {
     if (!ec) acceptor_.bind(local::endpoint(path_.string()), ec);
     if (ec) return tl::unexpected(std::error_code(ec.value(), std::system_category()));
     if (::chmod(path_.c_str(), 0660) != 0) return tl::unexpected(system_error());
-    if (admin_gid_ && ::chown(path_.c_str(), static_cast<uid_t>(-1), *admin_gid_) != 0) {
+    if (shared_->admin_gid &&
+        ::chown(path_.c_str(), static_cast<uid_t>(-1), *shared_->admin_gid) != 0) {
         return tl::unexpected(system_error());
     }
     acceptor_.listen(asio::socket_base::max_listen_connections, ec);
@@ -159,8 +190,8 @@ void ControlServer::accept() {
             ucred cred{};
             socklen_t size = sizeof cred;
             if (::getsockopt(socket.native_handle(), SOL_SOCKET, SO_PEERCRED, &cred, &size) == 0) {
-                std::make_shared<ControlSession>(
-                    std::move(socket), Caller{cred.pid, cred.uid, cred.gid}, admin_gid_, handler_)
+                std::make_shared<ControlSession>(std::move(socket),
+                                                 Caller{cred.pid, cred.uid, cred.gid}, shared_)
                     ->start();
             }
         }

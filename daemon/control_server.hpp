@@ -4,6 +4,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
+#include <chrono>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -25,28 +26,40 @@ struct Caller {
 // True for root and for members (primary or supplementary) of admin_gid.
 bool caller_is_admin(const Caller& caller, std::optional<gid_t> admin_gid);
 
-using ControlHandler = std::function<ControlReply(const ControlRequest&, const Caller&)>;
+// Sends the one reply of a request. Call it exactly once, on the io_context.
+using ControlReplyFn = std::function<void(ControlReply)>;
+// Handles an admin's request; may answer later (e.g. once a revoked peer's
+// connections are closed).
+using ControlHandler =
+    std::function<void(const ControlRequest&, const Caller&, ControlReplyFn reply)>;
+// Told of every caller refused for not being an admin, with the command it
+// asked for when it sent a readable one ("" otherwise).
+using DeniedHandler = std::function<void(const Caller&, const std::string& command)>;
 
 // The admin control socket: a Unix stream socket, mode 0660, group
-// admin_group. One request line, one reply line, then the connection closes.
-// Handlers run on the io_context's thread, one at a time.
+// admin_group. One request line (at most max_control_line bytes, sent within
+// `read_timeout`), one reply line, then the connection closes. Handlers run
+// on the io_context's thread.
 class ControlServer {
   public:
     ControlServer(boost::asio::io_context& io, std::filesystem::path path,
-                  std::optional<gid_t> admin_gid, ControlHandler handler);
+                  std::optional<gid_t> admin_gid, ControlHandler handler,
+                  DeniedHandler on_denied = {},
+                  std::chrono::milliseconds read_timeout = std::chrono::seconds(5));
     ~ControlServer();
 
     // Replaces a stale socket file, but refuses one a live daemon answers on.
     tl::expected<void, std::error_code> start();
     void stop();
 
+    struct Shared;  // what sessions keep alive; defined in the .cpp
+
   private:
     void accept();
 
     boost::asio::local::stream_protocol::acceptor acceptor_;
     std::filesystem::path path_;
-    std::optional<gid_t> admin_gid_;
-    std::shared_ptr<const ControlHandler> handler_;
+    std::shared_ptr<const Shared> shared_;
 };
 
 }  // namespace wmsgate::daemon

@@ -1,6 +1,9 @@
 #pragma once
 
+#include <boost/asio/ip/address.hpp>
 #include <functional>
+#include <map>
+#include <string>
 #include <vector>
 
 #include "daemon/config.hpp"
@@ -12,28 +15,69 @@
 
 namespace wmsgate::daemon {
 
-// The device's view of registry peers: each peer gets exactly its own host
-// address as allowed IPs, which is what makes the source address an identity.
-std::vector<netcfg::WgPeer> device_peers(const std::vector<provisioning::Peer>& peers);
+// What a peer change sets off outside the registry and the device.
+struct PeerEffects {
+    // Rebuilds the policy snapshot from the registry and swaps it in.
+    std::function<void()> publish_policy;
+    // Closes the WMS connections of these addresses; `closed` runs after.
+    std::function<void(const std::vector<boost::asio::ip::address>&, std::function<void()> closed)>
+        disconnect;
+    // The next expiry may have changed.
+    std::function<void()> rearm_expiry;
+    // Requests served to a peer since start-up.
+    std::function<std::uint64_t(const std::string& peer)> requests_served;
+};
 
-// The control socket's commands. The registry changes first and the device
-// follows, so a crash in between is repaired by start-up's reconcile.
+// The control socket's commands, one member function each. A change goes to
+// the registry first (one transaction, with its audit line) and then to the
+// device, one peer at a time, so a crash in between is repaired by
+// start-up's reconcile; then the policy is rebuilt. A peer taken out of
+// service (revoked, disabled, expired) gets its reply only once it is off the
+// device and its WMS connections are closed.
 class PeerCommands {
   public:
     PeerCommands(const Config& config, provisioning::Registry& registry, netcfg::WgDevice& device,
-                 netcfg::PublicKey server_key, std::function<void()> on_peers_changed);
+                 netcfg::PublicKey server_key, PeerEffects effects);
 
-    ControlReply handle(const ControlRequest& request, const Caller& caller);
+    void handle(const ControlRequest& request, const Caller& caller, ControlReplyFn reply);
+
+    // The expiry timer's work: takes the peers whose expiry passed in
+    // (after, upto] off the device and closes their connections.
+    void expire(provisioning::Seconds after, provisioning::Seconds upto);
 
   private:
-    ControlReply add(const nlohmann::json& args);
-    ControlReply list();
+    using Handler = void (PeerCommands::*)(const nlohmann::json& args, const Caller& caller,
+                                           ControlReplyFn& reply);
+    static const std::map<std::string, Handler, std::less<>>& table();
+
+    void add(const nlohmann::json& args, const Caller& caller, ControlReplyFn& reply);
+    void list(const nlohmann::json& args, const Caller& caller, ControlReplyFn& reply);
+    void show(const nlohmann::json& args, const Caller& caller, ControlReplyFn& reply);
+    void set(const nlohmann::json& args, const Caller& caller, ControlReplyFn& reply);
+    void disable(const nlohmann::json& args, const Caller& caller, ControlReplyFn& reply);
+    void enable(const nlohmann::json& args, const Caller& caller, ControlReplyFn& reply);
+    void revoke(const nlohmann::json& args, const Caller& caller, ControlReplyFn& reply);
+    void rotate(const nlohmann::json& args, const Caller& caller, ControlReplyFn& reply);
+    void config(const nlohmann::json& args, const Caller& caller, ControlReplyFn& reply);
+    void group_list(const nlohmann::json& args, const Caller& caller, ControlReplyFn& reply);
+    void layer_list(const nlohmann::json& args, const Caller& caller, ControlReplyFn& reply);
+    void status(const nlohmann::json& args, const Caller& caller, ControlReplyFn& reply);
+    void audit(const nlohmann::json& args, const Caller& caller, ControlReplyFn& reply);
+
+    // Brings the device in line with one changed peer (on the device when
+    // active, off it otherwise; `old_key` is removed too, after a rotation),
+    // rebuilds the policy, re-arms the expiry timer and, for a peer out of
+    // service or re-keyed, closes its connections before replying.
+    void follow(const provisioning::Peer& peer, const std::optional<netcfg::PublicKey>& old_key,
+                ControlReply answer, ControlReplyFn reply);
+    std::string client_config(const provisioning::Peer& peer,
+                              const netcfg::SecretKey* private_key) const;
 
     const Config& config_;
     provisioning::Registry& registry_;
     netcfg::WgDevice& device_;
     netcfg::PublicKey server_key_;
-    std::function<void()> on_peers_changed_;
+    PeerEffects effects_;
 };
 
 }  // namespace wmsgate::daemon

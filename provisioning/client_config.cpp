@@ -2,6 +2,8 @@
 
 #include <sstream>
 
+#include "provisioning/expiry.hpp"
+
 namespace wmsgate::provisioning {
 namespace {
 
@@ -37,6 +39,8 @@ std::string client_config_text(const Peer& peer, const ApplianceInfo& appliance,
     std::ostringstream out;
     out << "# wmsgate client config for peer \"" << one_line(peer.name) << "\"\n"
         << "# WMS: " << one_line(appliance.wms_url) << "\n"
+        << "# Expires: " << (peer.expires ? format_utc(*peer.expires) : std::string("never"))
+        << "\n"
         << "[Interface]\n";
     if (private_key != nullptr) {
         out << "PrivateKey = " << private_key->reveal_base64() << "\n";
@@ -44,7 +48,9 @@ std::string client_config_text(const Peer& peer, const ApplianceInfo& appliance,
         out << "# Put the private key you made for this peer here and remove the leading \"# \":\n"
             << "# PrivateKey = \n";
     }
-    out << "Address = " << netcfg::IpPrefix::host(peer.ipv4).to_string() << "\n"
+    out << "Address = " << netcfg::IpPrefix::host(peer.ipv4).to_string();
+    if (peer.ipv6) out << ", " << netcfg::IpPrefix::host(*peer.ipv6).to_string();
+    out << "\n"
         << "\n"
         << "[Peer]\n"
         << "PublicKey = " << appliance.public_key.base64() << "\n";

@@ -11,11 +11,11 @@ class Category final : public std::error_category {
     std::string message(int value) const override {
         switch (static_cast<Errc>(value)) {
             case Errc::invalid_name:
-                return "invalid peer name (1 to 64 of A-Z a-z 0-9 . _ -, not starting with "
-                       "'.' or '-')";
+                return "invalid peer name (1 to 63 of a-z 0-9 . _ -, starting with a letter or "
+                       "a digit)";
             case Errc::name_taken:
-                return "a peer of that name already exists; choose another name or revoke "
-                       "the existing peer first";
+                return "a peer of that name already exists (revoked and expired peers keep "
+                       "their names for the audit trail); choose another name";
             case Errc::public_key_taken:
                 return "another peer already uses that public key; every client needs its own "
                        "key pair (wg genkey)";
@@ -33,14 +33,28 @@ class Category final : public std::error_category {
                 return "the peer registry was written by a newer wmsgate; upgrade wmsgate or "
                        "restore a backup of the registry";
             case Errc::invalid_prefix:
-                return "peer addresses come from an IPv4 interface prefix; configure an IPv4 "
-                       "[interface] address such as 10.77.0.1/24";
+                return "peer addresses come from the [interface] address prefixes; configure "
+                       "an IPv4 one such as 10.77.0.1/24 (and optionally an IPv6 one such as "
+                       "fd77::1/64)";
             case Errc::invalid_group_name:
                 return "invalid group name (1 to 64 of A-Z a-z 0-9 . _ -, not starting with "
                        "'.' or '-')";
             case Errc::database_busy:
                 return "the peer registry is locked by another process; stop the other "
                        "process or try again";
+            case Errc::revoked:
+                return "that peer is revoked, which is final; issue a new peer instead";
+            case Errc::invalid_layer_name:
+                return "invalid layer name (1 to 64 of A-Z a-z 0-9 . _ -, not starting with "
+                       "'.' or '-')";
+            case Errc::invalid_expiry:
+                return "invalid expiry: give a duration such as 90m, 12h, 30d or 2w, or a UTC "
+                       "date such as 2027-01-31 or 2027-01-31T12:00:00Z";
+            case Errc::expiry_in_past:
+                return "that expiry is not in the future";
+            case Errc::qr_failed:
+                return "could not make the QR code (the config is too long for one, or the "
+                       "file could not be written)";
             case Errc::database_corrupt:
                 return "the peer registry holds a record wmsgate cannot read; restore a backup "
                        "of the registry";

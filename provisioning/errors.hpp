@@ -19,6 +19,11 @@ enum class Errc {
     invalid_group_name,
     database_busy,
     database_corrupt,
+    revoked,
+    invalid_layer_name,
+    invalid_expiry,
+    expiry_in_past,
+    qr_failed,
 };
 
 const std::error_category& provisioning_category() noexcept;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <boost/asio/ip/address.hpp>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -13,6 +14,13 @@
 struct sqlite3;
 
 namespace wmsgate::provisioning {
+
+// Who asked for a change, for the audit line written in the change's own
+// transaction: a change and its audit line are stored together or not at all.
+struct Actor {
+    std::int64_t uid = -1;  // -1: the daemon itself
+    std::string details;    // what the audit line says besides action and peer
+};
 
 // The peer registry: the source of truth that the device is a projection of.
 // SQLite in WAL mode; every change is one transaction. Not thread-safe: the
@@ -30,14 +38,45 @@ class Registry {
 
     // Errors: invalid_name, invalid_group_name, name_taken, public_key_taken,
     // address_taken; on any error nothing is stored. The returned peer's
-    // groups are sorted and without duplicates, as list() and find() give them.
-    tl::expected<Peer, std::error_code> add(const NewPeer& peer);
-    // Peers ordered by name (byte order).
+    // groups and layers are sorted and without duplicates, as list() and
+    // find() give them.
+    tl::expected<Peer, std::error_code> add(const NewPeer& peer, const Actor& actor = {});
+    // Peers ordered by name (byte order), revoked and expired ones included.
     tl::expected<std::vector<Peer>, std::error_code> list() const;
     // nullopt when no peer has that name (invalid names included).
     tl::expected<std::optional<Peer>, std::error_code> find(std::string_view name) const;
-    // Errors: not_found.
-    tl::expected<void, std::error_code> remove(std::string_view name);
+    // Removes the row itself; only to undo an add the device refused, so the
+    // audit says so. Errors: not_found.
+    tl::expected<void, std::error_code> remove(std::string_view name, const Actor& actor = {});
+
+    // Each returns the peer as stored afterwards. Errors: not_found,
+    // invalid_group_name; revoked for a revoked peer (revocation is final).
+    tl::expected<Peer, std::error_code> change(std::string_view name, const PeerChange& change,
+                                               const Actor& actor);
+    tl::expected<Peer, std::error_code> set_disabled(std::string_view name, bool disabled,
+                                                     const Actor& actor);
+    tl::expected<Peer, std::error_code> revoke(std::string_view name, Seconds when,
+                                               const Actor& actor);
+    // A new key pair; the old public key is gone from the registry at once.
+    // Errors as above, and public_key_taken.
+    tl::expected<Peer, std::error_code> rotate_key(std::string_view name,
+                                                   const netcfg::PublicKey& public_key,
+                                                   std::optional<netcfg::SecretKey> preshared_key,
+                                                   KeyOrigin origin, const Actor& actor);
+
+    // Every address ever given to a peer still in the registry (revoked and
+    // expired ones too), so that none is handed out twice.
+    tl::expected<std::vector<boost::asio::ip::address>, std::error_code> taken_addresses() const;
+    // The earliest expiry later than `after` of a peer neither revoked nor
+    // disabled; nullopt if none.
+    tl::expected<std::optional<Seconds>, std::error_code> next_expiry(Seconds after) const;
+    // Names of peers neither revoked nor disabled with after < expires <= upto.
+    tl::expected<std::vector<std::string>, std::error_code> expiring(Seconds after,
+                                                                     Seconds upto) const;
+
+    tl::expected<void, std::error_code> audit(const AuditEntry& entry);
+    // Oldest first.
+    tl::expected<std::vector<AuditEntry>, std::error_code> audit_since(Seconds since) const;
 
   private:
     struct Closer {
@@ -47,10 +86,11 @@ class Registry {
     std::unique_ptr<sqlite3, Closer> db_;
 };
 
-// Peer names: 1..64 of [A-Za-z0-9._-], not starting with '-' or '.'.
+// Names of new peers: [a-z0-9][a-z0-9._-]{0,62}. Safe in file names, in
+// comma-separated lists, on command lines and in log lines. (Peers from
+// schema v1 may have older, looser names; they can still be found.)
 bool is_valid_peer_name(std::string_view name);
-// Group names follow the same rule, so they are safe in file names, in
-// comma-separated CLI lists and in log lines.
+// Group and layer names: 1..64 of [A-Za-z0-9._-], not starting with '-' or '.'.
 bool is_valid_group_name(std::string_view name);
 
 }  // namespace wmsgate::provisioning

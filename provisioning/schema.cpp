@@ -34,6 +34,44 @@ CREATE TABLE peer_groups (
     PRIMARY KEY (peer_id, group_name)
 ) STRICT, WITHOUT ROWID;
 )sql",
+    // 2: IPv6, direct grants, expiry, disable, revocation, key origin, audit.
+    R"sql(
+-- NULL where no IPv6 prefix is configured. ALTER TABLE cannot add a UNIQUE
+-- column, hence the index.
+ALTER TABLE peers ADD COLUMN ipv6 TEXT NULL;
+CREATE UNIQUE INDEX peers_ipv6 ON peers (ipv6);
+-- Unix seconds; NULL: never. An expired peer stays, its addresses with it,
+-- so they are never handed to anyone else.
+ALTER TABLE peers ADD COLUMN expires INTEGER NULL;
+ALTER TABLE peers ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1));
+-- Unix seconds; NULL: not revoked. Revoked peers are kept for the same reason.
+ALTER TABLE peers ADD COLUMN revoked INTEGER NULL;
+-- 'client' (only the public key was given) or 'appliance' (made here, shown
+-- once, never stored); NULL for peers added before this was recorded.
+ALTER TABLE peers ADD COLUMN key_origin TEXT NULL CHECK (key_origin IN ('client', 'appliance'));
+-- The expiry timer looks for the next expiry among peers still in service.
+CREATE INDEX peers_expires ON peers (expires) WHERE revoked IS NULL AND disabled = 0;
+
+-- Layers granted to a peer directly, besides its groups' layers. Layers live
+-- in the config, like groups.
+CREATE TABLE peer_layers (
+    peer_id    INTEGER NOT NULL REFERENCES peers (id) ON DELETE CASCADE,
+    layer_name TEXT    NOT NULL,
+    PRIMARY KEY (peer_id, layer_name)
+) STRICT, WITHOUT ROWID;
+
+-- Every admin action, refused ones included, and every expiry. Append only;
+-- `peer` is a name, not a reference, so entries outlive a removed peer.
+CREATE TABLE audit (
+    id         INTEGER PRIMARY KEY,
+    time       INTEGER NOT NULL,  -- unix seconds
+    caller_uid INTEGER NOT NULL,  -- -1: the daemon itself
+    action     TEXT    NOT NULL,
+    peer       TEXT    NULL,
+    details    TEXT    NOT NULL
+) STRICT;
+CREATE INDEX audit_time ON audit (time);
+)sql",
 };
 
 tl::expected<int, std::error_code> user_version(sqlite3* db) {

@@ -21,7 +21,7 @@ build_packages=(
 # namespaces, GDAL's command-line clients, OWSLib, curl, xmllint, demo imagery.
 runtime_packages=(
     wireguard-go wireguard-tools iproute2 procps psmisc
-    gdal-bin python3 python3-gdal python3-owslib curl libxml2-utils
+    gdal-bin python3 python3-gdal python3-owslib curl libxml2-utils zbar-tools
     xplanet-images
     # Packaging and the unit file checks: cpack's dpkg-shlibdeps,
     # systemd-analyze, man.

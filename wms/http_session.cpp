@@ -46,11 +46,13 @@ void HttpSession::start() {
     });
 }
 
-void HttpSession::close() {
-    net::post(stream_.get_executor(), [self = shared_from_this()] {
+void HttpSession::close(std::function<void()> then) {
+    net::post(stream_.get_executor(), [self = shared_from_this(), then = std::move(then)] {
+        self->closed_ = true;
         beast::error_code ec;
         self->stream_.socket().shutdown(net::ip::tcp::socket::shutdown_both, ec);
         self->stream_.close();
+        if (then) then();
     });
 }
 
@@ -105,7 +107,9 @@ void HttpSession::dispatch(Request request) {
 }
 
 void HttpSession::send(Response response, const std::string& client, bool keep_alive) {
-    if (context_->stopped) return stream_.close();
+    // closed_: the client was disconnected while its answer was being made;
+    // it gets nothing.
+    if (context_->stopped || closed_) return stream_.close();
     HttpResponse& out =
         response_.emplace(static_cast<http::status>(response.status), http_version_);
     out.set(http::field::server, "wmsgate");

@@ -7,6 +7,7 @@
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -21,8 +22,11 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     HttpSession(boost::asio::ip::tcp::socket&& socket, std::shared_ptr<ServerContext> context);
 
     void start();
-    // Thread-safe: closes the connection on the session's own executor.
-    void close();
+    // Thread-safe: closes the connection on the session's own executor, then
+    // runs `then` there. Nothing more is written after it.
+    void close(std::function<void()> then = {});
+    // The client's address; fixed at construction, so safe from any thread.
+    const boost::asio::ip::address& remote() const { return remote_; }
 
   private:
     using Request = boost::beast::http::request<boost::beast::http::string_body>;
@@ -44,6 +48,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     std::optional<HttpResponse> response_;
     boost::asio::ip::address remote_;
     bool connected_ = false;
+    bool closed_ = false;  // by close(); only touched on the session's executor
     // Per request: what the access record needs.
     unsigned http_version_ = 11;
     bool head_ = false;

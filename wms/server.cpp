@@ -1,6 +1,7 @@
 #include "wms/server.hpp"
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <optional>
 
@@ -12,6 +13,13 @@
 namespace wmsgate::wms {
 
 namespace {
+
+// The address as IPv4 if it is a v4-mapped IPv6 one, so both forms compare equal.
+boost::asio::ip::address unmapped(const boost::asio::ip::address& a) {
+    if (a.is_v6() && a.to_v6().is_v4_mapped())
+        return boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped, a.to_v6());
+    return a;
+}
 
 // "10.77.0.1:8080 on wmsgate0", "[fd77::1]:8080": what a bind error is about.
 std::string endpoint_subject(const ServerOptions& options) {
@@ -39,6 +47,7 @@ class ServerImpl {
 
     tl::expected<void, StartError> start();
     void stop();
+    void disconnect(const boost::asio::ip::address& client, std::function<void()> closed);
     std::uint16_t port() const { return listener_ ? listener_->port() : 0; }
 
   private:
@@ -92,6 +101,35 @@ void ServerImpl::stop() {
     pool_->join();
 }
 
+void ServerImpl::disconnect(const boost::asio::ip::address& client, std::function<void()> closed) {
+    const auto wanted = unmapped(client);
+    std::vector<std::shared_ptr<HttpSession>> matching;
+    if (context_) {
+        std::lock_guard lock(context_->sessions_mutex);
+        for (const auto& weak : context_->sessions) {
+            auto session = weak.lock();
+            if (session && unmapped(session->remote()) == wanted)
+                matching.push_back(std::move(session));
+        }
+    }
+    if (matching.empty()) {
+        if (closed) boost::asio::post(io_, std::move(closed));
+        return;
+    }
+    // The last session to close runs `closed`.
+    struct Countdown {
+        std::atomic<std::size_t> left;
+        std::function<void()> then;
+    };
+    auto countdown = std::make_shared<Countdown>(matching.size(), std::move(closed));
+    for (const auto& session : matching) {
+        session->close([this, countdown] {
+            if (countdown->left.fetch_sub(1) == 1 && countdown->then)
+                boost::asio::post(io_, std::move(countdown->then));
+        });
+    }
+}
+
 Server::Server(boost::asio::io_context& io, ServerOptions options, ServiceConfig service,
                const Authorizer& authorizer, AccessLog access_log)
     : impl_(std::make_unique<ServerImpl>(io, std::move(options), std::move(service), authorizer,
@@ -105,6 +143,10 @@ tl::expected<void, StartError> Server::start() {
 
 void Server::stop() {
     impl_->stop();
+}
+
+void Server::disconnect(const boost::asio::ip::address& client, std::function<void()> closed) {
+    impl_->disconnect(client, std::move(closed));
 }
 
 std::uint16_t Server::port() const {

@@ -68,6 +68,13 @@ class Server {
     // the Authorizer or the AccessLog. Safe to call from any thread; the
     // sockets close on the io_context's threads.
     void stop();
+    // Closes every connection from `client` (an IPv4 address also matches
+    // its v4-mapped IPv6 form) and drops answers still being made for it:
+    // the client gets no further byte. Call it after the Authorizer stopped
+    // knowing the address, so that no new connection or request gets in.
+    // `closed`, if given, runs on the io_context once every such connection
+    // is closed. Safe to call from any thread.
+    void disconnect(const boost::asio::ip::address& client, std::function<void()> closed = {});
     // The port listened on once start() succeeded (useful with port 0);
     // 0 before.
     std::uint16_t port() const;

@@ -76,5 +76,41 @@ TEST(NextFreeIpv4, Ipv6PrefixIsRefused) {
     EXPECT_EQ(next_free_ipv4(prefix("fd77::1/64"), {}).error(), Errc::invalid_prefix);
 }
 
+ip::address_v6 v6(const char* text) {
+    return ip::make_address_v6(text);
+}
+
+TEST(NextFreeIpv6, SkipsTheSubnetRouterAnycastAndTheAppliance) {
+    EXPECT_EQ(next_free_ipv6(prefix("fd77::1/64"), {}).value(), v6("fd77::2"));
+    EXPECT_EQ(next_free_ipv6(prefix("fd77::1/64"), {v6("fd77::2"), v6("fd77::4")}).value(),
+              v6("fd77::3"));
+    EXPECT_EQ(next_free_ipv6(prefix("fd77::5/64"), {}).value(), v6("fd77::1"));
+}
+
+TEST(NextFreeIpv6, SmallPrefixesFillUp) {
+    // A /126: ::0 is the anycast address, ::1 the appliance; ::2 and ::3 remain.
+    EXPECT_EQ(next_free_ipv6(prefix("fd77::1/126"), {v6("fd77::2")}).value(), v6("fd77::3"));
+    EXPECT_EQ(next_free_ipv6(prefix("fd77::1/126"), {v6("fd77::2"), v6("fd77::3")}).error(),
+              Errc::prefix_full);
+    // A /127 (RFC 6164) has two usable addresses, one of them the appliance's.
+    EXPECT_EQ(next_free_ipv6(prefix("fd77::1/127"), {}).value(), v6("fd77::"));
+    EXPECT_EQ(next_free_ipv6(prefix("fd77::1/128"), {}).error(), Errc::prefix_full);
+    EXPECT_EQ(next_free_ipv6(prefix("10.0.0.1/8"), {}).error(), Errc::invalid_prefix);
+}
+
+TEST(AllocateAddresses, OneOfEachFamilyConfigured) {
+    const auto both = allocate_addresses({prefix("fd77::1/64"), prefix("10.77.0.1/24")},
+                                         {ip::address(v4("10.77.0.2"))})
+                          .value();
+    EXPECT_EQ(both.ipv4, v4("10.77.0.3"));
+    EXPECT_EQ(both.ipv6, v6("fd77::2"));
+    EXPECT_FALSE(allocate_addresses({prefix("10.77.0.1/24")}, {}).value().ipv6);
+    EXPECT_EQ(allocate_addresses({prefix("fd77::1/64")}, {}).error(), Errc::invalid_prefix);
+    EXPECT_EQ(allocate_addresses({prefix("10.77.0.1/30"), prefix("fd77::1/64")},
+                                 {ip::address(v4("10.77.0.2"))})
+                  .error(),
+              Errc::prefix_full);
+}
+
 }  // namespace
 }  // namespace wmsgate::provisioning

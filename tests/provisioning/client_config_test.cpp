@@ -33,6 +33,7 @@ TEST(ClientConfig, WithPrivateKeyAndPresharedKey) {
     EXPECT_EQ(client_config_text(peer, appliance(), &private_key),
               "# wmsgate client config for peer \"alice\"\n"
               "# WMS: http://10.77.0.1:8080/wms\n"
+              "# Expires: never\n"
               "[Interface]\n"
               "PrivateKey = kPwOkjKGAH1yh7KzINruLlvlOmT1oazaqLsL1XkeCl0=\n"
               "Address = 10.77.0.2/32\n"
@@ -49,6 +50,7 @@ TEST(ClientConfig, WithoutPrivateKeyOrPresharedKey) {
     EXPECT_EQ(client_config_text(alice(), appliance(), nullptr),
               "# wmsgate client config for peer \"alice\"\n"
               "# WMS: http://10.77.0.1:8080/wms\n"
+              "# Expires: never\n"
               "[Interface]\n"
               "# Put the private key you made for this peer here and remove the leading \"# \":\n"
               "# PrivateKey = \n"
@@ -76,6 +78,15 @@ TEST(ClientConfig, LineBreaksInConfiguredValuesCannotAddLines) {
     EXPECT_EQ(text.find("\nPostUp"), std::string::npos);
     EXPECT_NE(text.find("Endpoint = maps.example.org:51820 PostUp = rm -rf /\n"),
               std::string::npos);
+}
+
+TEST(ClientConfig, DualStackAddressAndExpiry) {
+    Peer peer = alice();
+    peer.ipv6 = boost::asio::ip::make_address_v6("fd77::2");
+    peer.expires = Seconds(std::chrono::seconds(1801353600));  // 2027-01-31T00:00:00Z
+    const auto text = client_config_text(peer, appliance(), nullptr);
+    EXPECT_NE(text.find("\nAddress = 10.77.0.2/32, fd77::2/128\n"), std::string::npos) << text;
+    EXPECT_NE(text.find("\n# Expires: 2027-01-31T00:00:00Z\n"), std::string::npos) << text;
 }
 
 }  // namespace

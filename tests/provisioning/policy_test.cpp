@@ -73,5 +73,33 @@ TEST_F(PolicyTest, V4MappedV6IsLookedUpAsV4) {
     EXPECT_FALSE(policy.lookup(ip::make_address("::10.77.0.3")));
 }
 
+TEST(PolicyStates, DirectLayersAndIpv6AndOutOfServicePeers) {
+    const auto now = Clock::now();
+    const auto in = [&](int s) {
+        return std::chrono::time_point_cast<std::chrono::seconds>(now + std::chrono::seconds(s));
+    };
+    Peer direct = peer("erin", "10.77.0.6", {"survey"});
+    direct.layers = {"dem"};
+    direct.ipv6 = ip::make_address_v6("fd77::6");
+    direct.expires = in(60);
+    Peer disabled = peer("frank", "10.77.0.7", {"survey"});
+    disabled.disabled = true;
+    Peer revoked = peer("gina", "10.77.0.8", {"survey"});
+    revoked.revoked = in(-60);
+    const PolicySnapshot policy({direct, disabled, revoked}, {{"survey", {"ortho"}}});
+
+    const auto v4 = policy.lookup(ip::make_address("10.77.0.6"), now);
+    ASSERT_TRUE(v4);
+    EXPECT_EQ(v4->layers, (std::set<std::string>{"dem", "ortho"}));
+    const auto v6 = policy.lookup(ip::make_address("fd77::6"), now);
+    ASSERT_TRUE(v6);
+    EXPECT_EQ(v6->peer, "erin");
+    // Expiry holds from its second on, whatever the snapshot's age.
+    EXPECT_FALSE(policy.lookup(ip::make_address("10.77.0.6"), in(60)));
+    EXPECT_FALSE(policy.lookup(ip::make_address("fd77::6"), in(61)));
+    EXPECT_FALSE(policy.lookup(ip::make_address("10.77.0.7"), now));
+    EXPECT_FALSE(policy.lookup(ip::make_address("10.77.0.8"), now));
+}
+
 }  // namespace
 }  // namespace wmsgate::provisioning

@@ -1,0 +1,195 @@
+#!/usr/bin/env bash
+# End to end, the peer lifecycle: QR codes that decode to the issued config,
+# a live group change, revocation of a client mid-stream (a keep-alive
+# connection and a download), expiry, bad input, and kill -9 of wmsgated in
+# the middle of peer add / revoke leaving registry and device in agreement.
+set -euo pipefail
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+if [[ $EUID -ne 0 ]]; then
+    echo "peer_lifecycle_test: needs root for network namespaces" >&2
+    exit 1
+fi
+command -v zbarimg >/dev/null || { echo "peer_lifecycle_test: needs zbarimg (zbar-tools)" >&2; exit 1; }
+
+LAB_TAG=l$(($$ % 100000))
+LAB_PREFIX="wmsgate-$LAB_TAG-"
+LAB_DIR=$(mktemp -d /tmp/wmsgate-lifecycle.XXXXXX)
+source "$repo/scripts/lib/lab.sh"
+trap 'lab_cleanup; rm -rf "$LAB_DIR"' EXIT
+
+passed=0
+failed=0
+check() {
+    local what=$1
+    shift
+    if "$@"; then
+        passed=$((passed + 1))
+        echo "ok: $what"
+    else
+        failed=$((failed + 1))
+        echo "FAILED: $what"
+    fi
+}
+
+ifname="wg${LAB_TAG}app"
+url="http://$LAB_TUNNEL_ADDRESS:$LAB_WMS_PORT/wms"
+caps_path="/wms?SERVICE=WMS&VERSION=1.3.0&REQUEST=GetCapabilities"
+
+layers=${LAB_LAYERS:-$repo/build/demo-layers}
+lab_make_layers "$layers"
+lab_create_network
+lab_write_config "$LAB_DIR/wmsgate.toml" "$layers"
+lab_start_appliance "$LAB_DIR/wmsgate.toml"
+
+# --- QR codes -------------------------------------------------------------
+lab_ctl peer add alice --groups daylight --qr-png "$LAB_DIR/alice.png" >"$LAB_DIR/alice.conf"
+lab_ctl peer add bob --groups night --qr >"$LAB_DIR/bob.out"
+# bob.out is the config followed by the terminal QR code; the config ends at
+# the PersistentKeepalive line.
+sed '/^PersistentKeepalive/q' "$LAB_DIR/bob.out" >"$LAB_DIR/bob.conf"
+
+qr_matches_config() {
+    /usr/bin/python3 - "$LAB_DIR/alice.png" "$LAB_DIR/alice.conf" <<'PY'
+import subprocess, sys
+decoded = subprocess.run(["zbarimg", "--raw", "-q", sys.argv[1]], capture_output=True, check=True).stdout
+config = open(sys.argv[2], "rb").read()
+# zbarimg ends its output with a newline of its own.
+sys.exit(0 if decoded[:-1] == config else 1)
+PY
+}
+check "the --qr-png PNG decodes (zbarimg) to exactly the issued config" qr_matches_config
+png_private() { [[ $(stat -c %a "$LAB_DIR/alice.png") == 600 ]]; }
+check "the QR PNG, which holds a private key, is mode 0600" png_private
+terminal_qr() { grep -q $'\xe2\x96\x88' "$LAB_DIR/bob.out"; }
+check "--qr prints the code with UTF-8 blocks" terminal_qr
+
+lab_connect_client alice "$LAB_DIR/alice.conf"
+lab_connect_client bob "$LAB_DIR/bob.conf"
+
+# --- live group change ------------------------------------------------------
+caps_layers() { lab_wms "$1" "SERVICE=WMS&VERSION=1.3.0&REQUEST=GetCapabilities" |
+    grep -o -E '<Name>(blue-marble|night-lights)</Name>' | sort | tr '\n' ' '; }
+check "alice starts with blue-marble" test "$(caps_layers alice)" = "<Name>blue-marble</Name> "
+lab_ctl peer set alice --groups night >/dev/null 2>&1
+check "after 'peer set --groups night' alice's next capabilities list night-lights" \
+    test "$(caps_layers alice)" = "<Name>night-lights</Name> "
+lab_ctl peer set alice --groups daylight --layers night-lights >/dev/null 2>&1
+check "a direct layer grant adds to the group's layers" \
+    test "$(caps_layers alice)" = "<Name>blue-marble</Name> <Name>night-lights</Name> "
+check "bob is untouched by alice's changes" test "$(caps_layers bob)" = "<Name>night-lights</Name> "
+
+# --- bad input --------------------------------------------------------------
+exit_of() { set +e; lab_ctl "$@" >/dev/null 2>&1; local s=$?; set -e; echo $s; }
+check "an invalid name is refused with exit 1" test "$(exit_of peer add Bad_Name)" = 1
+check "a duplicate name is refused with exit 2" test "$(exit_of peer add alice)" = 2
+check "an unknown peer is exit 2" test "$(exit_of peer show nobody)" = 2
+check "a malformed key is refused with exit 1" test "$(exit_of peer add carol --public-key abc)" = 1
+check "an expiry in the past is refused with exit 1" \
+    test "$(exit_of peer add carol --expires 2001-01-01)" = 1
+check "an unknown layer is refused with exit 1" test "$(exit_of peer add carol --layers nope)" = 1
+check "nothing was registered by refused calls" test "$(lab_ctl peer list --json | grep -c '"name"')" = 2
+nonadmin_refused() {
+    set +e
+    out=$(lab_in appliance setpriv --reuid=65534 --regid=65534 --clear-groups \
+        "$LAB_BIN/wmsgatectl" --socket "$LAB_DIR/control.sock" peer list 2>&1)
+    local s=$?
+    set -e
+    [[ $s -eq 3 && $out == *ermission* ]]
+}
+check "a non-admin caller cannot even connect to the 0660 socket (exit 3)" nonadmin_refused
+# With the socket opened up, SO_PEERCRED is what refuses the caller.
+chmod 0711 "$LAB_DIR"
+chmod 0666 "$LAB_DIR/control.sock"
+check "a non-admin caller on an open socket is refused by SO_PEERCRED (exit 3)" nonadmin_refused
+chmod 0660 "$LAB_DIR/control.sock"
+chmod 0700 "$LAB_DIR"
+
+# --- revocation mid-stream ---------------------------------------------------
+getmap_path="/wms?SERVICE=WMS&VERSION=1.3.0&REQUEST=GetMap&LAYERS=night-lights&STYLES=&CRS=CRS:84&BBOX=-180,-90,180,90&WIDTH=4096&HEIGHT=2048&FORMAT=image/png"
+lab_in bob /usr/bin/python3 "$repo/tests/e2e/revocation_probe.py" "$LAB_TUNNEL_ADDRESS" \
+    "$LAB_WMS_PORT" "$getmap_path" "$caps_path" \
+    ip netns exec "$(lab_ns appliance)" "$LAB_BIN/wmsgatectl" --socket "$LAB_DIR/control.sock" \
+    peer revoke bob >"$LAB_DIR/probe.json"
+cat "$LAB_DIR/probe.json"
+probe() { /usr/bin/python3 -c "import json,sys; d=json.load(open('$LAB_DIR/probe.json')); sys.exit(0 if ($1) else 1)"; }
+check "revoke succeeded" probe 'd["revoke_status"] == 0'
+check "the download was under way when bob was revoked" \
+    probe 'd["download_bytes_before"] > 0 and d["keep_alive_ok_before"]'
+check "the download got nothing more within 1 s of revoke returning, and never finished" \
+    probe '(d["download_last_byte_after_return"] or 0) < 1.0 and not d["download_eof"]'
+check "the keep-alive connection got no answer after the revocation" \
+    probe 'not isinstance(d["keep_alive_answer_after"], int)'
+bob_key=$(lab_ctl peer show bob --json | sed -n -E 's/.*"public_key": "([^"]+)".*/\1/p')
+not_on_device() { ! lab_in appliance wg show "$ifname" peers | grep -qF "$1"; }
+check "bob is off the device" not_on_device "$bob_key"
+check "bob stays in the registry as revoked" test "$(lab_ctl peer show bob --json | grep -c '"state": "revoked"')" = 1
+check "a revoked peer cannot be enabled (exit 2)" test "$(exit_of peer enable bob)" = 2
+cannot_connect() { ! lab_in "$1" curl -sS --max-time 3 -o /dev/null "$url?SERVICE=WMS&REQUEST=GetCapabilities"; }
+check "bob cannot reach the WMS any more" cannot_connect bob
+
+# --- expiry ------------------------------------------------------------------
+alice_key=$(lab_ctl peer show alice --json | sed -n -E 's/.*"public_key": "([^"]+)".*/\1/p')
+lab_ctl peer set alice --expires 3s >/dev/null 2>&1
+expires=$(lab_ctl peer show alice --json | sed -n -E 's/.*"expires": "([^"]+)".*/\1/p')
+expires_at=$(date -d "$expires" +%s)
+check "alice still works before her expiry" test -n "$(caps_layers alice)"
+gone_at=""
+while [[ $(date +%s) -lt $((expires_at + 5)) ]]; do
+    if not_on_device "$alice_key"; then gone_at=$(date +%s.%N); break; fi
+    sleep 0.05
+done
+within_a_second() { [[ -n $gone_at ]] && /usr/bin/python3 -c "import sys; sys.exit(0 if $gone_at - $expires_at < 1.0 else 1)"; }
+check "alice is off the device within 1 s of her expiry" within_a_second
+check "alice cannot reach the WMS after expiry" cannot_connect alice
+check "alice is listed as expired" test "$(lab_ctl peer show alice --json | grep -c '"state": "expired"')" = 1
+lab_ctl peer set alice --expires 1h >/dev/null 2>&1
+check "a new expiry puts alice back on the device" test -n "$(caps_layers alice)"
+audit_complete() {
+    local out
+    out=$(lab_ctl audit)
+    [[ $out == *expire* && $out == *peer.revoke* && $out == *denied* ]]
+}
+check "the audit trail has the expiry, the revocation and the refused non-admin call" audit_complete
+
+# --- kill -9 in the middle of peer add / revoke -----------------------------
+daemon_pid() { lab_in appliance pgrep -x wmsgated | head -1; }
+registry_active_keys() {
+    lab_ctl peer list --json | /usr/bin/python3 -c '
+import json, sys
+for p in json.load(sys.stdin):
+    if p["state"] == "active":
+        print(p["public_key"], p["address"] + "/32")' | sort
+}
+device_keys() {
+    lab_in appliance wg show "$ifname" dump | tail -n +2 | awk '{print $1, $4}' | sort
+}
+consistent() { diff <(registry_active_keys) <(device_keys) >&2; }
+restart_after_kill() {
+    local i
+    for i in $(seq 100); do
+        lab_in appliance ip link show "$ifname" >/dev/null 2>&1 || break
+        sleep 0.1
+    done
+    lab_start_appliance "$LAB_DIR/wmsgate.toml"
+}
+inconsistent=0
+for round in $(seq 1 8); do
+    pid=$(daemon_pid)
+    if ((round % 2)); then
+        lab_ctl peer add "crash$round" --groups night >/dev/null 2>&1 &
+    else
+        lab_ctl peer revoke "crash$((round - 1))" >/dev/null 2>&1 &
+    fi
+    ctl=$!
+    sleep "0.0$((RANDOM % 6))"
+    kill -9 "$pid"
+    wait "$ctl" || true
+    restart_after_kill
+    consistent || inconsistent=$((inconsistent + 1))
+done
+check "after 8 kill -9 mid add/revoke, registry and device agree every time" test "$inconsistent" = 0
+check "alice works after the crashes" test -n "$(caps_layers alice)"
+
+echo "$passed passed, $failed failed"
+[[ $failed -eq 0 ]]

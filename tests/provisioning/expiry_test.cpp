@@ -1,0 +1,36 @@
+#include "provisioning/expiry.hpp"
+
+#include <gtest/gtest.h>
+
+#include "provisioning/errors.hpp"
+
+namespace wmsgate::provisioning {
+namespace {
+
+const Clock::time_point now = Clock::time_point(std::chrono::seconds(1'800'000'000));
+
+TEST(Expiry, DurationsCountFromNow) {
+    EXPECT_EQ(parse_expiry("30d", now)->time_since_epoch(),
+              std::chrono::seconds(1'800'000'000 + 30 * 86400));
+    EXPECT_EQ(parse_expiry("90s", now)->time_since_epoch(), std::chrono::seconds(1'800'000'090));
+    EXPECT_EQ(parse_expiry("2w", now)->time_since_epoch(),
+              std::chrono::seconds(1'800'000'000 + 14 * 86400));
+}
+
+TEST(Expiry, DatesAreUtc) {
+    EXPECT_EQ(format_utc(parse_expiry("2027-01-31", now).value()), "2027-01-31T00:00:00Z");
+    EXPECT_EQ(format_utc(parse_expiry("2027-01-31T12:34:56Z", now).value()),
+              "2027-01-31T12:34:56Z");
+}
+
+TEST(Expiry, BadTextAndThePastAreRefused) {
+    for (const char* text : {"", "d", "30", "30x", "-3d", "3.5d", "2027-02-30", "2027-1-31",
+                             "2027-01-31 12:00", "2027-13-01", "99999999999d"}) {
+        EXPECT_EQ(parse_expiry(text, now).error(), Errc::invalid_expiry) << text;
+    }
+    EXPECT_EQ(parse_expiry("2020-01-01", now).error(), Errc::expiry_in_past);
+    EXPECT_EQ(parse_expiry("0s", now).error(), Errc::expiry_in_past);
+}
+
+}  // namespace
+}  // namespace wmsgate::provisioning
