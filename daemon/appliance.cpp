@@ -9,7 +9,6 @@
 #include "daemon/peer_json.hpp"
 #include "netcfg/interface_name.hpp"
 #include "netcfg/reconcile.hpp"
-#include "netcfg/uapi_device.hpp"
 
 namespace wmsgate::daemon {
 namespace {
@@ -54,11 +53,6 @@ std::optional<gid_t> group_id(const std::string& name) {
 
 tl::expected<std::unique_ptr<Appliance>, StartupError> Appliance::bring_up(
     Config config, boost::asio::io_context& io, const Log& log) {
-    if (config.interface.backend == Backend::kernel) {
-        return fail(config.file.string() +
-                    ": interface.backend = \"kernel\" is not available in this build yet; "
-                    "use \"uapi\" or \"auto\"");
-    }
     if (auto ok = netcfg::check_interface_name(config.interface.name); !ok) {
         return fail(config.file.string() + ": interface.name \"" + config.interface.name +
                     "\": " + ok.error().message());
@@ -103,13 +97,16 @@ void Appliance::shutdown() {
 
 tl::expected<void, StartupError> Appliance::start_device() {
     const auto& name = config_.interface.name;
-    // The kernel backend is a later addition; until then "auto" means wireguard-go.
-    auto started = netcfg::WireguardGo::start({.ifname = name});
-    if (!started) return fail("interface " + name + ": " + started.error().message());
-    wireguard_go_ = std::move(*started);
-    device_ = std::make_unique<netcfg::UapiDevice>(name);
-    log_.info("started wireguard-go",
-              {{"INTERFACE", name}, {"PID", std::to_string(wireguard_go_->pid())}});
+    const auto choice = config_.interface.backend == Backend::kernel ? netcfg::BackendChoice::kernel
+                        : config_.interface.backend == Backend::uapi
+                            ? netcfg::BackendChoice::uapi
+                            : netcfg::BackendChoice::automatic;
+    auto opened = netcfg::open_wireguard_device(name, choice);
+    if (!opened) return fail("interface " + name + ": " + opened.error().message());
+    opened_ = std::move(*opened);
+    log_.info("opened WireGuard device", {{"INTERFACE", name},
+                                          {"BACKEND", opened_.backend_name},
+                                          {"CREATED", opened_.created ? "yes" : "no"}});
     return {};
 }
 
@@ -135,7 +132,7 @@ tl::expected<void, StartupError> Appliance::configure_device(bool full) {
     if (!peers) return fail("peer registry: " + peers.error().message());
     std::vector<netcfg::WgPeer> actual;
     if (!full) {
-        auto state = device_->get();
+        auto state = opened_.device->get();
         if (!state) return fail("interface " + name + ": " + state.error().message());
         actual = std::move(state->peers);
     }
@@ -145,7 +142,7 @@ tl::expected<void, StartupError> Appliance::configure_device(bool full) {
     // Only peers in service belong on the device; revoked, disabled and
     // expired ones are removed if a crash left them there.
     update.peers = netcfg::reconcile(device_peers(*peers, provisioning::Clock::now()), actual);
-    if (auto ok = device_->apply(update); !ok) {
+    if (auto ok = opened_.device->apply(update); !ok) {
         return fail("interface " + name + ": configuring WireGuard: " + ok.error().message());
     }
     publish_policy();
@@ -200,7 +197,7 @@ tl::expected<void, StartupError> Appliance::start_control() {
         if (expiry_) expiry_->rearm();
     };
     effects.requests_served = [this](const std::string& peer) { return requests_.served(peer); };
-    peer_commands_ = std::make_unique<PeerCommands>(config_, registry_, *device_,
+    peer_commands_ = std::make_unique<PeerCommands>(config_, registry_, *opened_.device,
                                                     server_key_.public_key(), std::move(effects));
 
     expiry_ = std::make_unique<ExpiryTimer>(
@@ -285,16 +282,17 @@ void Appliance::publish_policy() {
     policy_.replace(std::make_shared<const provisioning::PolicySnapshot>(*peers, config_.groups));
 }
 
-// wireguard-go is a child we depend on: if it dies, start it again and
-// re-apply the whole configuration.
+// A wireguard-go we started is a child we depend on: if it dies, start it
+// again and re-apply the whole configuration. The kernel backend and an
+// adopted wireguard-go need no watching.
 void Appliance::supervise() {
     supervise_timer_.expires_after(std::chrono::seconds(1));
     supervise_timer_.async_wait([this](boost::system::error_code ec) {
         if (ec) return;
-        if (!wireguard_go_->running()) {
+        if (opened_.wireguard_go && !opened_.wireguard_go->running()) {
             log_.warning("wireguard-go exited; restarting it",
                          {{"INTERFACE", config_.interface.name}});
-            if (auto restarted = wireguard_go_->restart(); !restarted) {
+            if (auto restarted = opened_.wireguard_go->restart(); !restarted) {
                 log_.error("cannot restart wireguard-go", {{"ERROR", restarted.error().message()}});
             } else if (auto ok = configure_device(true); !ok) {
                 log_.error("cannot re-configure the interface", {{"ERROR", ok.error().message}});

@@ -15,8 +15,8 @@
 #include "daemon/request_counter.hpp"
 #include "netcfg/key.hpp"
 #include "netcfg/rtnetlink.hpp"
+#include "netcfg/wg_backend.hpp"
 #include "netcfg/wg_device.hpp"
-#include "netcfg/wireguard_go.hpp"
 #include "provisioning/registry.hpp"
 #include "wms/server.hpp"
 
@@ -57,8 +57,7 @@ class Appliance {
     const Log& log_;
     provisioning::Registry registry_;
     netcfg::SecretKey server_key_;
-    std::unique_ptr<netcfg::WireguardGo> wireguard_go_;
-    std::unique_ptr<netcfg::WgDevice> device_;
+    netcfg::OpenedDevice opened_;
     LivePolicy policy_;
     RequestCounter requests_;
     std::unique_ptr<PeerCommands> peer_commands_;
