@@ -1,17 +1,21 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "wms/authorizer.hpp"
 #include "wms/layer_catalog.hpp"
+#include "wms/request.hpp"
 #include "wms/service_config.hpp"
 
 namespace wmsgate::wms {
 
-// The WMS 1.3.0 capabilities document as this client sees it: only the
-// catalog's layers named in view.layers appear, and the root layer's extent
-// covers only those. Valid against capabilities_1_3_0.xsd.
+// The capabilities document for one client: only the layers it may see
+// appear. 1.3.0 follows capabilities_1_3_0.xsd, 1.1.1 WMS_MS_Capabilities.dtd.
 std::string capabilities_xml(const ServiceConfig& service, const LayerCatalog& catalog,
-                             const ClientView& view);
+                             const ClientView& view, WmsVersion version = WmsVersion::v1_3_0);
+
+// text/xml (1.3.0) or application/vnd.ogc.wms_xml (1.1.1).
+std::string_view capabilities_content_type(WmsVersion version);
 
 }  // namespace wmsgate::wms

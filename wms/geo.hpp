@@ -13,4 +13,15 @@ struct GeoBox {
     bool operator==(const GeoBox&) const = default;
 };
 
+// A box in a map CRS, x (easting or longitude) first, whatever axis order the
+// CRS's definition or the request used.
+struct MapBox {
+    double minx = 0;
+    double miny = 0;
+    double maxx = 0;
+    double maxy = 0;
+
+    bool operator==(const MapBox&) const = default;
+};
+
 }  // namespace wmsgate::wms

@@ -11,11 +11,29 @@
 namespace wmsgate::wms {
 
 // What the server sends back; no sockets involved.
+//
+// HTTP status: service exceptions (any OGC code, and EXCEPTIONS=INIMAGE or
+// BLANK pictures) travel with 200, as OGC clients expect and as WMS 1.3.0
+// (Annex H) intends; 500 only when the server itself failed (a dataset that
+// vanished or cannot be read, an encoder failure), still with an exception
+// report body; 404 for paths other than /wms.
 struct Response {
+    Response() = default;
+    // Not an aggregate, so that adding a field never breaks brace-initialising callers.
+    Response(unsigned status, std::string content_type, std::string body,
+             std::string request_name = {})
+        : status(status),
+          content_type(std::move(content_type)),
+          body(std::move(body)),
+          request_name(std::move(request_name)) {}
+
     unsigned status = 200;
     std::string content_type;
     std::string body;
     std::string request_name;  // the WMS REQUEST value or the path, for the access log
+    // Set when the server failed (status 500): what failed, naming the layer,
+    // for the one log line the caller writes. Never sent to the client.
+    std::string failure;
 };
 
 // Maps one request target to a response for one client. Pure apart from
@@ -23,6 +41,7 @@ struct Response {
 // catalog and config are read-only, rendering keeps per-thread datasets.
 class Handler {
   public:
+    // Also sizes GDAL's (process-wide) block cache from the config.
     Handler(ServiceConfig service, LayerCatalog catalog);
 
     // `target` is the HTTP request target, "/wms?SERVICE=WMS&...".
@@ -33,6 +52,9 @@ class Handler {
   private:
     Response handle_wms(std::string_view query, const ClientView& view) const;
     Response get_map(const GetMapRequest& request, const ClientView& view) const;
+    Response get_feature_info(const GetFeatureInfoRequest& request, const ClientView& view) const;
+    Response get_legend(const GetLegendGraphicRequest& request, const ClientView& view) const;
+    Response error(const RequestError& error) const;
 
     ServiceConfig service_;
     LayerCatalog catalog_;

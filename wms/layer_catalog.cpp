@@ -6,6 +6,7 @@
 #include <array>
 #include <memory>
 
+#include "wms/crs.hpp"
 #include "wms/errors.hpp"
 #include "wms/gdal_support.hpp"
 
@@ -57,29 +58,94 @@ tl::expected<GeoBox, Errc> wgs84_extent(GDALDataset& dataset) {
     return out;
 }
 
-tl::expected<LayerInfo, Errc> open_layer(const LayerConfig& config) {
+// "EPSG:n" when the dataset's CRS has (or can be matched to) an EPSG code.
+std::string native_crs(GDALDataset& dataset) {
+    const OGRSpatialReference* srs = dataset.GetSpatialRef();
+    if (srs == nullptr) return {};
+    std::unique_ptr<OGRSpatialReference> copy(srs->Clone());
+    const char* authority = copy->GetAuthorityName(nullptr);
+    if (authority == nullptr || std::string_view(authority) != "EPSG") copy->AutoIdentifyEPSG();
+    authority = copy->GetAuthorityName(nullptr);
+    const char* code = copy->GetAuthorityCode(nullptr);
+    if (authority == nullptr || code == nullptr || std::string_view(authority) != "EPSG") return {};
+    return std::string("EPSG:") + code;
+}
+
+// Approximate min/max (overviews or a sample): exact statistics of a large
+// DEM would delay start-up, and ComputeStatistics would write .aux.xml files.
+void value_range(GDALDataset& dataset, const LayerConfig& config, LayerInfo& info) {
+    GDALRasterBand* band = dataset.GetRasterBand(1);
+    info.byte_data = band->GetRasterDataType() == GDT_Byte;
+    info.min = 0;
+    info.max = 255;
+    if (!config.min || !config.max) {
+        double range[2] = {0, 255};
+        if (band->ComputeRasterMinMax(TRUE, range) == CE_None && range[0] < range[1]) {
+            info.min = range[0];
+            info.max = range[1];
+        }
+    }
+    if (config.min) info.min = *config.min;
+    if (config.max) info.max = *config.max;
+}
+
+tl::expected<LayerInfo, Errc> open_layer(const LayerConfig& config, std::string& native) {
     QuietGdalErrors quiet;
     const auto dataset = open_raster(config.source);
     if (!dataset || dataset->GetRasterCount() < 1) return tl::unexpected(Errc::dataset_unreadable);
     auto extent = wgs84_extent(*dataset);
     if (!extent) return tl::unexpected(extent.error());
-    return LayerInfo{config.name, config.title, config.source, *extent};
+    LayerInfo info;
+    info.name = config.name;
+    info.title = config.title;
+    info.source = config.source;
+    info.extent = *extent;
+    info.abstract = config.abstract;
+    info.keywords = config.keywords;
+    info.queryable = config.queryable;
+    info.bands = dataset->GetRasterCount();
+    info.single_band = info.bands < 3;
+    info.default_style = config.default_style;
+    value_range(*dataset, config, info);
+    native = native_crs(*dataset);
+    return info;
+}
+
+void add_crs(LayerInfo& layer, const std::string& name) {
+    const auto crs = resolve_crs(name);
+    if (!crs) return;
+    for (const auto& existing : layer.crs_boxes)
+        if (existing.crs == crs->name) return;
+    const auto box = crs->name == "CRS:84"
+                         ? std::optional<MapBox>(MapBox{layer.extent.west, layer.extent.south,
+                                                        layer.extent.east, layer.extent.north})
+                         : project_extent(layer.extent, crs->epsg);
+    if (box) layer.crs_boxes.push_back({crs->name, *box, crs->yx_in_130});
 }
 
 }  // namespace
 
 tl::expected<LayerCatalog, CatalogError> LayerCatalog::open(
-    const std::vector<LayerConfig>& layers) {
+    const std::vector<LayerConfig>& layers, const std::vector<std::string>& service_crs) {
     LayerCatalog catalog;
     for (const auto& config : layers) {
         const std::string subject = "layer '" + config.name + "' (" + config.source + ")";
         if (catalog.find(config.name) != nullptr)
             return tl::unexpected(CatalogError{make_error_code(Errc::duplicate_layer), subject});
-        auto info = open_layer(config);
+        std::string native;
+        auto info = open_layer(config, native);
         if (!info) return tl::unexpected(CatalogError{make_error_code(info.error()), subject});
+        if (!native.empty()) add_crs(*info, native);
+        for (const auto& crs : config.crs) add_crs(*info, crs);
         catalog.layers_.push_back(std::move(*info));
     }
+    catalog.advertise(service_crs);
     return catalog;
+}
+
+void LayerCatalog::advertise(const std::vector<std::string>& crs) {
+    for (auto& layer : layers_)
+        for (const auto& name : crs) add_crs(layer, name);
 }
 
 const LayerInfo* LayerCatalog::find(std::string_view name) const {

@@ -11,12 +11,32 @@
 
 namespace wmsgate::wms {
 
+// The layer's extent in one CRS it advertises, x first.
+struct CrsBox {
+    std::string crs;  // "EPSG:3857", "CRS:84"
+    MapBox box;
+    bool yx_in_130 = false;  // WMS 1.3.0 writes this CRS's boxes y first
+};
+
 // A configured layer whose dataset was opened and understood at start-up.
 struct LayerInfo {
     std::string name;
     std::string title;
     std::string source;
     GeoBox extent;  // the dataset's extent in WGS84
+
+    std::string abstract;
+    std::vector<std::string> keywords;
+    bool queryable = true;
+    int bands = 0;
+    // Fewer than three bands: drawn through a style (grey or a ramp) from
+    // band 1. Otherwise drawn as RGB(A), scaled to bytes when not bytes.
+    bool single_band = false;
+    bool byte_data = true;
+    RampKind default_style = RampKind::grey;
+    double min = 0;  // stretch range (config, else the data's min/max)
+    double max = 255;
+    std::vector<CrsBox> crs_boxes;  // the CRSs this layer advertises
 };
 
 struct CatalogError {
@@ -31,8 +51,16 @@ class LayerCatalog {
   public:
     LayerCatalog() = default;
 
-    // Opens every layer's dataset once to check it and read its extent.
-    static tl::expected<LayerCatalog, CatalogError> open(const std::vector<LayerConfig>& layers);
+    // Opens every layer's dataset once to check it and read its extent,
+    // bands and value range. Each layer advertises its own CRS (when it has
+    // an EPSG code), its configured ones and `service_crs`.
+    static tl::expected<LayerCatalog, CatalogError> open(
+        const std::vector<LayerConfig>& layers,
+        const std::vector<std::string>& service_crs = ServiceConfig{}.crs);
+
+    // Adds CRSs (and their bounding boxes) to every layer; names GDAL does
+    // not know, or where the layer lies outside the CRS's area, are skipped.
+    void advertise(const std::vector<std::string>& crs);
 
     // nullptr when no layer has this name.
     const LayerInfo* find(std::string_view name) const;

@@ -1,49 +1,164 @@
 #include "wms/png_encoder.hpp"
 
+#include <libdeflate.h>
+
+#include <algorithm>
+#include <array>
+#include <memory>
+#include <unordered_map>
+#include <vector>
+
 #include "wms/errors.hpp"
-#include "wms/gdal_support.hpp"
 
 namespace wmsgate::wms {
 namespace {
 
-// Wraps the pixels in a MEM dataset: the PNG driver only writes by CreateCopy.
-GDALDatasetUniquePtr to_mem_dataset(const RgbaImage& image, int bands) {
-    GDALDriver* mem = GetGDALDriverManager()->GetDriverByName("MEM");
-    if (mem == nullptr) return nullptr;
-    GDALDatasetUniquePtr dataset(mem->Create("", static_cast<int>(image.width),
-                                             static_cast<int>(image.height), bands, GDT_Byte,
-                                             nullptr));
-    if (!dataset) return nullptr;
-    const int w = static_cast<int>(image.width);
-    const int h = static_cast<int>(image.height);
-    // The buffer is pixel-interleaved RGBA: 4 bytes per pixel, 1 between bands.
-    const CPLErr err =
-        dataset->RasterIO(GF_Write, 0, 0, w, h, const_cast<std::uint8_t*>(image.pixels.data()), w,
-                          h, GDT_Byte, bands, nullptr, 4, GSpacing{4} * w, 1, nullptr);
-    if (err != CE_None) return nullptr;
-    if (bands == 4) dataset->GetRasterBand(4)->SetColorInterpretation(GCI_AlphaBand);
-    return dataset;
+struct CompressorDeleter {
+    void operator()(libdeflate_compressor* c) const { libdeflate_free_compressor(c); }
+};
+
+// One compressor per thread and level: allocating one costs more than
+// compressing a small tile.
+libdeflate_compressor* thread_compressor(int level) {
+    thread_local std::array<std::unique_ptr<libdeflate_compressor, CompressorDeleter>, 13> pool;
+    const int clamped = std::clamp(level, 1, 12);
+    auto& slot = pool[static_cast<std::size_t>(clamped)];
+    if (!slot) slot.reset(libdeflate_alloc_compressor(clamped));
+    return slot.get();
+}
+
+void put_u32(std::string& out, std::uint32_t v) {
+    const char bytes[4] = {static_cast<char>(v >> 24), static_cast<char>(v >> 16),
+                           static_cast<char>(v >> 8), static_cast<char>(v)};
+    out.append(bytes, 4);
+}
+
+void put_chunk(std::string& out, const char (&type)[5], std::string_view data) {
+    put_u32(out, static_cast<std::uint32_t>(data.size()));
+    const std::size_t start = out.size();
+    out.append(type, 4);
+    out.append(data);
+    put_u32(out, libdeflate_crc32(0, out.data() + start, out.size() - start));
+}
+
+// Indexed pixels and their palette (RGBA entries).
+struct Indexed {
+    std::vector<std::uint8_t> indices;
+    std::vector<std::array<std::uint8_t, 4>> palette;
+};
+
+// Exact when there are at most 256 colours; otherwise a 6x7x6 colour cube
+// plus one fully transparent entry.
+Indexed to_indexed(const RgbaImage& image, bool keep_alpha) {
+    const std::size_t count = std::size_t{image.width} * image.height;
+    Indexed out;
+    out.indices.resize(count);
+    std::unordered_map<std::uint32_t, std::uint8_t> seen;
+    const auto key_at = [&](std::size_t i) {
+        const std::uint8_t* p = &image.pixels[i * 4];
+        return std::uint32_t{p[0]} << 24 | std::uint32_t{p[1]} << 16 | std::uint32_t{p[2]} << 8 |
+               (keep_alpha ? p[3] : 255u);
+    };
+    bool exact = true;
+    for (std::size_t i = 0; i < count && exact; ++i) {
+        const auto [it, added] =
+            seen.try_emplace(key_at(i), static_cast<std::uint8_t>(seen.size()));
+        if (added && seen.size() > 256) exact = false;
+        out.indices[i] = it->second;
+    }
+    if (exact) {
+        out.palette.resize(seen.size());
+        for (const auto& [key, index] : seen)
+            out.palette[index] = {
+                static_cast<std::uint8_t>(key >> 24), static_cast<std::uint8_t>(key >> 16),
+                static_cast<std::uint8_t>(key >> 8), static_cast<std::uint8_t>(key)};
+        return out;
+    }
+    out.palette.clear();
+    for (int r = 0; r < 6; ++r)
+        for (int g = 0; g < 7; ++g)
+            for (int b = 0; b < 6; ++b)
+                out.palette.push_back({static_cast<std::uint8_t>(r * 51),
+                                       static_cast<std::uint8_t>(g * 255 / 6),
+                                       static_cast<std::uint8_t>(b * 51), 255});
+    out.palette.push_back({0, 0, 0, 0});
+    for (std::size_t i = 0; i < count; ++i) {
+        const std::uint8_t* p = &image.pixels[i * 4];
+        if (keep_alpha && p[3] < 128) {
+            out.indices[i] = 252;
+            continue;
+        }
+        const int r = (p[0] * 5 + 127) / 255, g = (p[1] * 6 + 127) / 255,
+                  b = (p[2] * 5 + 127) / 255;
+        out.indices[i] = static_cast<std::uint8_t>((r * 7 + g) * 6 + b);
+    }
+    return out;
+}
+
+// The PNG scanlines: a filter byte (0, none) before every row.
+std::vector<std::uint8_t> scanlines(const std::uint8_t* pixels, std::size_t row_bytes,
+                                    std::size_t stride, std::size_t channels, unsigned height) {
+    std::vector<std::uint8_t> raw;
+    raw.reserve((row_bytes + 1) * height);
+    for (unsigned y = 0; y < height; ++y) {
+        raw.push_back(0);
+        const std::uint8_t* row = pixels + y * stride;
+        if (channels == 4 || channels == 1) {
+            raw.insert(raw.end(), row, row + row_bytes);
+        } else {
+            for (std::size_t x = 0; x < row_bytes / 3; ++x)
+                raw.insert(raw.end(), row + x * 4, row + x * 4 + 3);
+        }
+    }
+    return raw;
 }
 
 }  // namespace
 
-tl::expected<std::string, std::error_code> encode_png(const RgbaImage& image, PngAlpha alpha) {
-    ensure_gdal_registered();
-    QuietGdalErrors quiet;
+tl::expected<std::string, std::error_code> encode_png(const RgbaImage& image,
+                                                      const PngOptions& options) {
     const auto failed = tl::unexpected(make_error_code(Errc::encode_failed));
+    if (image.width == 0 || image.height == 0) return failed;
+    const bool alpha = options.alpha == PngAlpha::keep;
+    const bool palette = options.colours == PngColours::palette;
 
-    auto source = to_mem_dataset(image, alpha == PngAlpha::keep ? 4 : 3);
-    GDALDriver* png = GetGDALDriverManager()->GetDriverByName("PNG");
-    if (!source || png == nullptr) return failed;
+    Indexed indexed;
+    std::vector<std::uint8_t> raw;
+    if (palette) {
+        indexed = to_indexed(image, alpha);
+        raw = scanlines(indexed.indices.data(), image.width, image.width, 1, image.height);
+    } else {
+        const std::size_t channels = alpha ? 4 : 3;
+        raw = scanlines(image.pixels.data(), std::size_t{image.width} * channels,
+                        std::size_t{image.width} * 4, channels, image.height);
+    }
+    libdeflate_compressor* compressor = thread_compressor(options.level);
+    if (compressor == nullptr) return failed;
+    std::string deflated(libdeflate_zlib_compress_bound(compressor, raw.size()), '\0');
+    const std::size_t size = libdeflate_zlib_compress(compressor, raw.data(), raw.size(),
+                                                      deflated.data(), deflated.size());
+    if (size == 0) return failed;
+    deflated.resize(size);
 
-    VsiMemFile file("png");
-    GDALDatasetUniquePtr written(
-        png->CreateCopy(file.path().c_str(), source.get(), FALSE, nullptr, nullptr, nullptr));
-    if (!written) return failed;
-    written.reset();  // closing flushes the file
-    std::string bytes = file.contents();
-    if (bytes.empty()) return failed;
-    return bytes;
+    std::string out = "\x89PNG\r\n\x1a\n";
+    std::string header;
+    put_u32(header, image.width);
+    put_u32(header, image.height);
+    // Bit depth 8; colour type 3 (indexed), 6 (RGBA) or 2 (RGB).
+    header += {8, static_cast<char>(palette ? 3 : (alpha ? 6 : 2)), 0, 0, 0};
+    put_chunk(out, "IHDR", header);
+    if (palette) {
+        std::string plte, trns;
+        for (const auto& entry : indexed.palette) {
+            plte.append(reinterpret_cast<const char*>(entry.data()), 3);
+            trns.push_back(static_cast<char>(entry[3]));
+        }
+        put_chunk(out, "PLTE", plte);
+        if (alpha) put_chunk(out, "tRNS", trns);
+    }
+    put_chunk(out, "IDAT", deflated);
+    put_chunk(out, "IEND", "");
+    return out;
 }
 
 }  // namespace wmsgate::wms

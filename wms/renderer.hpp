@@ -1,29 +1,41 @@
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <system_error>
 #include <tl/expected.hpp>
 #include <vector>
 
 #include "wms/geo.hpp"
-#include "wms/request.hpp"
+#include "wms/rgba_image.hpp"
+#include "wms/styles.hpp"
 
 namespace wmsgate::wms {
 
-// What to draw: datasets bottom first, warped to EPSG:4326 over `bbox`.
+struct LayerJob {
+    std::string source;
+    Paint paint;
+};
+
+// What to draw: layers bottom first, warped to EPSG:`epsg` over `bbox`.
 struct MapJob {
-    std::vector<std::string> sources;
-    GeoBox bbox;
+    std::vector<LayerJob> layers;
+    int epsg = 4326;
+    MapBox bbox;  // x first
     unsigned width = 0;
     unsigned height = 0;
     bool transparent = false;
     Rgb background;  // used when not transparent
 };
 
-// Renders the map as PNG bytes. Areas without data are transparent, or the
-// background colour for opaque maps. Safe to call from several threads at
-// once: each thread opens and keeps its own datasets (GDAL 3.6 datasets must
-// not be shared between threads).
-tl::expected<std::string, std::error_code> render_png(const MapJob& job);
+struct RenderError {
+    std::error_code code;
+    std::size_t layer = 0;  // index into MapJob::layers
+};
+
+// Renders the map. Areas without data, or outside what the CRS can show,
+// are transparent, or the background colour for opaque maps. Safe to call
+// from several threads at once: each thread uses its own datasets.
+tl::expected<RgbaImage, RenderError> render_map(const MapJob& job);
 
 }  // namespace wmsgate::wms

@@ -1,185 +1,232 @@
 #include "wms/request.hpp"
 
-#include <charconv>
-#include <cmath>
-#include <optional>
-#include <string_view>
+#include <algorithm>
+#include <array>
+
+#include "wms/map_request.hpp"
+#include "wms/param_parsing.hpp"
 
 namespace wmsgate::wms {
 namespace {
 
-using Result = tl::expected<WmsRequest, ServiceException>;
+using namespace params;
+using Result = tl::expected<WmsRequest, RequestError>;
 
-tl::unexpected<ServiceException> fail(ExceptionCode code, std::string message) {
-    return tl::unexpected(ServiceException{code, std::move(message)});
+enum class Operation { capabilities, map, feature_info, legend };
+
+// WMS 1.0 spelled the operations "capabilities", "map" and "feature_info".
+std::optional<Operation> operation_of(std::string_view name) {
+    if (iequals_ascii(name, "GetCapabilities") || iequals_ascii(name, "capabilities"))
+        return Operation::capabilities;
+    if (iequals_ascii(name, "GetMap") || iequals_ascii(name, "map")) return Operation::map;
+    if (iequals_ascii(name, "GetFeatureInfo") || iequals_ascii(name, "feature_info"))
+        return Operation::feature_info;
+    if (iequals_ascii(name, "GetLegendGraphic")) return Operation::legend;
+    return std::nullopt;
 }
 
-std::vector<std::string_view> split(std::string_view text, char separator) {
-    std::vector<std::string_view> parts;
-    while (true) {
-        const std::size_t at = text.find(separator);
-        parts.push_back(text.substr(0, at));
-        if (at == std::string_view::npos) return parts;
-        text.remove_prefix(at + 1);
+std::optional<std::array<unsigned, 3>> parse_version(std::string_view text) {
+    std::array<unsigned, 3> parts{};
+    const auto pieces = split(text, '.');
+    if (pieces.size() > 3) return std::nullopt;
+    for (std::size_t i = 0; i < pieces.size(); ++i) {
+        const auto value = parse_unsigned(pieces[i]);
+        if (!value) return std::nullopt;
+        parts[i] = *value;
     }
+    return parts;
 }
 
-// std::from_chars is locale-independent and accepts exponents ("1e2").
-std::optional<double> parse_double(std::string_view text) {
-    double value = 0;
-    const auto result = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (result.ec != std::errc{} || result.ptr != text.data() + text.size() ||
-        !std::isfinite(value))
-        return std::nullopt;
-    return value;
-}
-
-std::optional<unsigned> parse_unsigned(std::string_view text) {
-    unsigned value = 0;
-    const auto result = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (text.empty() || result.ec != std::errc{} || result.ptr != text.data() + text.size())
-        return std::nullopt;
-    return value;
-}
-
-tl::expected<std::string_view, ServiceException> required(const Kvp& kvp, std::string_view name) {
-    const auto value = kvp.get(name);
-    if (!value || value->empty())
-        return fail(ExceptionCode::MissingParameterValue,
-                    "Parameter " + std::string(name) + " is required");
-    return *value;
-}
-
-tl::expected<void, ServiceException> parse_layers_and_styles(const Kvp& kvp, GetMapRequest& map) {
-    auto layers = required(kvp, "LAYERS");
-    if (!layers) return tl::unexpected(layers.error());
-    for (const auto name : split(*layers, ',')) map.layers.emplace_back(name);
-
-    // Only the default style exists: empty entries or "default".
-    const auto styles = kvp.get("STYLES").value_or("");
-    for (const auto style : split(styles, ',')) {
-        if (!style.empty() && !iequals_ascii(style, "default"))
-            return fail(ExceptionCode::StyleNotDefined,
-                        "Style " + std::string(style) + " is not defined");
+// Update sequences are integers or ISO 8601 timestamps; both order correctly
+// as strings once integers are compared by length first.
+int compare_sequence(std::string_view a, std::string_view b) {
+    const auto digits = [](std::string_view s) {
+        return !s.empty() &&
+               std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+    };
+    if (digits(a) && digits(b)) {
+        while (a.size() > 1 && a.front() == '0') a.remove_prefix(1);
+        while (b.size() > 1 && b.front() == '0') b.remove_prefix(1);
+        if (a.size() != b.size()) return a.size() < b.size() ? -1 : 1;
     }
-    return {};
+    return a.compare(b) < 0 ? -1 : (a == b ? 0 : 1);
 }
 
-tl::expected<void, ServiceException> parse_crs(const Kvp& kvp, GetMapRequest& map) {
-    const bool v13 = map.version == WmsVersion::v1_3_0;
-    auto crs = required(kvp, v13 ? "CRS" : "SRS");
-    if (!crs) return tl::unexpected(crs.error());
-    if (iequals_ascii(*crs, "EPSG:4326")) {
-        map.crs = MapCrs::epsg4326;
-    } else if (iequals_ascii(*crs, "CRS:84")) {
-        map.crs = MapCrs::crs84;
-    } else {
-        return fail(v13 ? ExceptionCode::InvalidCRS : ExceptionCode::InvalidSRS,
-                    "CRS " + std::string(*crs) + " is not supported");
+tl::unexpected<RequestError> refuse(WmsVersion version, ExceptionCode code, std::string message) {
+    return tl::unexpected(RequestError{{code, std::move(message)}, version, {}, {}});
+}
+
+Result parse_capabilities(const Kvp& kvp, WmsVersion version, const RequestLimits& limits) {
+    const auto sequence = kvp.get("UPDATESEQUENCE");
+    if (sequence && !sequence->empty() && !limits.update_sequence.empty()) {
+        const int order = compare_sequence(*sequence, limits.update_sequence);
+        if (order == 0)
+            return refuse(version, ExceptionCode::CurrentUpdateSequence,
+                          "UPDATESEQUENCE is the current one");
+        if (order > 0)
+            return refuse(version, ExceptionCode::InvalidUpdateSequence,
+                          "UPDATESEQUENCE is newer than the current one");
     }
-    return {};
+    return GetCapabilitiesRequest{version};
 }
 
-tl::expected<void, ServiceException> parse_bbox(const Kvp& kvp, GetMapRequest& map) {
-    auto text = required(kvp, "BBOX");
-    if (!text) return tl::unexpected(text.error());
-    const auto parts = split(*text, ',');
-    double v[4] = {};
-    for (std::size_t i = 0; i < 4; ++i) {
-        const auto value = parts.size() == 4 ? parse_double(parts[i]) : std::nullopt;
-        if (!value)
-            return fail(ExceptionCode::InvalidParameterValue,
-                        "BBOX must be four numbers: minx,miny,maxx,maxy");
-        v[i] = *value;
-    }
-    if (v[0] >= v[2] || v[1] >= v[3])
-        return fail(ExceptionCode::InvalidParameterValue,
-                    "BBOX minimum must be less than maximum on both axes");
-    // WMS 1.3.0 uses EPSG:4326's own axis order, latitude first (WMS 1.3.0 6.7.4).
-    const bool lat_first = map.version == WmsVersion::v1_3_0 && map.crs == MapCrs::epsg4326;
-    map.bbox = lat_first ? GeoBox{v[1], v[0], v[3], v[2]} : GeoBox{v[0], v[1], v[2], v[3]};
-    return {};
+// GetMap and GetFeatureInfo name one exact version; there is no negotiation.
+tl::expected<WmsVersion, RequestError> exact_version(const Kvp& kvp, WmsVersion report) {
+    const auto text = kvp.get("VERSION") ? kvp.get("VERSION") : kvp.get("WMTVER");
+    if (!text || text->empty())
+        return refuse(report, ExceptionCode::MissingParameterValue,
+                      "Parameter VERSION is required");
+    if (*text == "1.3.0") return WmsVersion::v1_3_0;
+    if (*text == "1.1.1") return WmsVersion::v1_1_1;
+    return refuse(report, ExceptionCode::InvalidParameterValue,
+                  "VERSION " + std::string(*text) + " is not supported; use 1.3.0 or 1.1.1");
 }
 
-tl::expected<unsigned, ServiceException> parse_size(const Kvp& kvp, std::string_view name,
-                                                    unsigned max) {
-    auto text = required(kvp, name);
-    if (!text) return tl::unexpected(text.error());
-    const auto value = parse_unsigned(*text);
-    if (!value || *value < 1 || *value > max)
-        return fail(ExceptionCode::InvalidParameterValue,
-                    std::string(name) + " must be an integer from 1 to " + std::to_string(max));
-    return *value;
-}
-
-tl::expected<void, ServiceException> parse_image(const Kvp& kvp, GetMapRequest& map) {
-    auto format = required(kvp, "FORMAT");
-    if (!format) return tl::unexpected(format.error());
-    if (!iequals_ascii(*format, "image/png"))
-        return fail(ExceptionCode::InvalidFormat,
-                    "Format " + std::string(*format) + " is not supported; use image/png");
-
-    const auto transparent = kvp.get("TRANSPARENT").value_or("FALSE");
-    if (iequals_ascii(transparent, "TRUE")) {
-        map.transparent = true;
-    } else if (!iequals_ascii(transparent, "FALSE")) {
-        return fail(ExceptionCode::InvalidParameterValue, "TRANSPARENT must be TRUE or FALSE");
-    }
-
-    if (const auto color = kvp.get("BGCOLOR")) {
-        unsigned rgb = 0;
-        const bool prefixed = color->size() == 8 && iequals_ascii(color->substr(0, 2), "0x");
-        const auto digits = prefixed ? color->substr(2) : std::string_view{};
-        const auto result = std::from_chars(digits.data(), digits.data() + digits.size(), rgb, 16);
-        if (!prefixed || result.ec != std::errc{} || result.ptr != digits.data() + digits.size())
-            return fail(ExceptionCode::InvalidParameterValue, "BGCOLOR must be 0xRRGGBB");
-        map.background = Rgb{static_cast<std::uint8_t>(rgb >> 16),
-                             static_cast<std::uint8_t>(rgb >> 8), static_cast<std::uint8_t>(rgb)};
-    }
-    return {};
-}
-
-Result parse_get_map(const Kvp& kvp, const RequestLimits& limits) {
-    GetMapRequest map;
-    auto version = required(kvp, "VERSION");
+Result parse_get_map(const Kvp& kvp, WmsVersion report, const RequestLimits& limits) {
+    const auto version = exact_version(kvp, report);
     if (!version) return tl::unexpected(version.error());
-    if (*version == "1.3.0") {
-        map.version = WmsVersion::v1_3_0;
-    } else if (*version == "1.1.1") {
-        map.version = WmsVersion::v1_1_1;
-    } else {
-        return fail(ExceptionCode::InvalidParameterValue,
-                    "VERSION " + std::string(*version) + " is not supported; use 1.3.0 or 1.1.1");
-    }
+    auto map = parse_map_part(kvp, *version, limits, FormatRule::required);
+    if (!map) return tl::unexpected(map.error());
+    return std::move(*map);
+}
 
-    for (auto step : {parse_layers_and_styles, parse_crs, parse_bbox}) {
-        if (auto ok = step(kvp, map); !ok) return tl::unexpected(ok.error());
+std::optional<InfoFormat> info_format(std::string_view text) {
+    if (iequals_ascii(text, "text/plain")) return InfoFormat::text;
+    if (iequals_ascii(text, "text/html")) return InfoFormat::html;
+    if (iequals_ascii(text, "application/json")) return InfoFormat::json;
+    if (iequals_ascii(text, "text/xml") || iequals_ascii(text, "application/vnd.ogc.wms_xml"))
+        return InfoFormat::xml;
+    return std::nullopt;
+}
+
+tl::expected<void, ServiceException> parse_query(const Kvp& kvp, GetFeatureInfoRequest& info) {
+    const bool v13 = info.map.version == WmsVersion::v1_3_0;
+    auto layers = required(kvp, "QUERY_LAYERS");
+    if (!layers) return tl::unexpected(layers.error());
+    for (const auto name : split(*layers, ',')) info.query_layers.emplace_back(name);
+
+    if (const auto text = kvp.get("INFO_FORMAT"); text && !text->empty()) {
+        const auto format = info_format(*text);
+        if (!format)
+            return fail(ExceptionCode::InvalidFormat,
+                        "INFO_FORMAT " + std::string(*text) + " is not supported");
+        info.info_format = *format;
     }
-    auto width = parse_size(kvp, "WIDTH", limits.max_width);
-    if (!width) return tl::unexpected(width.error());
-    auto height = parse_size(kvp, "HEIGHT", limits.max_height);
-    if (!height) return tl::unexpected(height.error());
-    map.width = *width;
-    map.height = *height;
-    if (auto ok = parse_image(kvp, map); !ok) return tl::unexpected(ok.error());
-    return map;
+    if (const auto text = kvp.get("FEATURE_COUNT"); text && !text->empty()) {
+        const auto count = parse_unsigned(*text);
+        if (!count || *count < 1)
+            return fail(ExceptionCode::InvalidParameterValue,
+                        "FEATURE_COUNT must be a positive integer");
+        info.feature_count = *count;
+    }
+    // 1.1.1 says X/Y, 1.3.0 says I/J; clients mix them up, so either is taken.
+    const char* column = v13 ? "I" : "X";
+    const char* row = v13 ? "J" : "Y";
+    auto i = kvp.contains(column) ? required(kvp, column) : required(kvp, v13 ? "X" : "I");
+    auto j = kvp.contains(row) ? required(kvp, row) : required(kvp, v13 ? "Y" : "J");
+    if (!i || !j) {
+        return fail(ExceptionCode::MissingParameterValue,
+                    std::string("Parameters ") + column + " and " + row + " are required");
+    }
+    const auto x = parse_unsigned(*i);
+    const auto y = parse_unsigned(*j);
+    if (!x || !y || *x >= info.map.image.width || *y >= info.map.image.height)
+        return fail(ExceptionCode::InvalidPoint,
+                    std::string(column) + "/" + row + " must be a pixel inside the map");
+    info.i = *x;
+    info.j = *y;
+    return {};
+}
+
+Result parse_get_feature_info(const Kvp& kvp, WmsVersion report, const RequestLimits& limits) {
+    const auto version = exact_version(kvp, report);
+    if (!version) return tl::unexpected(version.error());
+    auto map = parse_map_part(kvp, *version, limits, FormatRule::optional);
+    if (!map) return tl::unexpected(map.error());
+    GetFeatureInfoRequest info{std::move(*map), {}, 0, 0, InfoFormat::text, 1};
+    if (auto ok = parse_query(kvp, info); !ok)
+        return tl::unexpected(RequestError{ok.error(), *version, {}, {}});
+    return info;
+}
+
+Result parse_get_legend(const Kvp& kvp, WmsVersion report, const RequestLimits& limits) {
+    GetLegendGraphicRequest legend{report, {}, {}, 0, 0};
+    auto layer = required(kvp, "LAYER");
+    if (!layer) return tl::unexpected(RequestError{layer.error(), report, {}, {}});
+    legend.layer = std::string(*layer);
+    legend.style = std::string(kvp.get("STYLE").value_or(""));
+    if (const auto format = kvp.get("FORMAT");
+        format && !format->empty() && !iequals_ascii(*format, "image/png"))
+        return refuse(report, ExceptionCode::InvalidFormat,
+                      "Format " + std::string(*format) + " is not supported; use image/png");
+    for (auto [name, out, max] : {std::tuple{"WIDTH", &legend.width, limits.max_width},
+                                  std::tuple{"HEIGHT", &legend.height, limits.max_height}}) {
+        const auto text = kvp.get(name);
+        if (!text || text->empty()) continue;
+        const auto value = parse_unsigned(*text);
+        if (!value || *value < 1 || *value > max)
+            return refuse(
+                report, ExceptionCode::InvalidParameterValue,
+                std::string(name) + " must be an integer from 1 to " + std::to_string(max));
+        *out = *value;
+    }
+    return legend;
+}
+
+// SERVICE=WMS is mandatory in 1.3.0. WMS 1.0/1.1.1 clients (WMTVER, the old
+// operation names, 1.1.1 GetMap) may leave it out.
+bool service_may_be_absent(const Kvp& kvp, WmsVersion report, std::string_view request,
+                           Operation operation) {
+    if (kvp.contains("WMTVER") || operation == Operation::legend) return true;
+    if (!iequals_ascii(request, "GetCapabilities") && operation == Operation::capabilities)
+        return true;
+    return report == WmsVersion::v1_1_1 && operation != Operation::capabilities;
 }
 
 }  // namespace
 
-Result parse_request(const Kvp& kvp, const RequestLimits& limits) {
-    auto service = required(kvp, "SERVICE");
-    if (!service) return tl::unexpected(service.error());
-    if (!iequals_ascii(*service, "WMS"))
-        return fail(ExceptionCode::InvalidParameterValue, "SERVICE must be WMS");
+WmsVersion negotiate_version(std::optional<std::string_view> requested) {
+    if (!requested || requested->empty()) return WmsVersion::v1_3_0;
+    const auto parts = parse_version(*requested);
+    if (!parts) return WmsVersion::v1_3_0;
+    // Two versions only: anything below 1.3.0 gets the one below it (1.1.1),
+    // including versions below 1.1.1, which get the lowest we have.
+    return *parts >= std::array<unsigned, 3>{1, 3, 0} ? WmsVersion::v1_3_0 : WmsVersion::v1_1_1;
+}
 
-    auto request = required(kvp, "REQUEST");
-    if (!request) return tl::unexpected(request.error());
-    // Operation names are matched case-insensitively: clients in the wild vary.
-    if (iequals_ascii(*request, "GetCapabilities")) return GetCapabilitiesRequest{};
-    if (iequals_ascii(*request, "GetMap")) return parse_get_map(kvp, limits);
-    return fail(ExceptionCode::OperationNotSupported,
-                "Request " + std::string(*request) + " is not supported");
+std::string_view version_string(WmsVersion version) {
+    return version == WmsVersion::v1_3_0 ? "1.3.0" : "1.1.1";
+}
+
+Result parse_request(const Kvp& kvp, const RequestLimits& limits) {
+    const auto version_text = kvp.get("VERSION") ? kvp.get("VERSION") : kvp.get("WMTVER");
+    const WmsVersion report = negotiate_version(version_text);
+
+    const auto request = required(kvp, "REQUEST");
+    if (!request) return tl::unexpected(RequestError{request.error(), report, {}, {}});
+    const auto operation = operation_of(*request);
+    if (!operation)
+        return refuse(report, ExceptionCode::OperationNotSupported,
+                      "Request " + std::string(request->substr(0, 64)) + " is not supported");
+
+    const auto service = kvp.get("SERVICE");
+    if (service && !service->empty() && !iequals_ascii(*service, "WMS"))
+        return refuse(report, ExceptionCode::InvalidParameterValue, "SERVICE must be WMS");
+    if ((!service || service->empty()) && !service_may_be_absent(kvp, report, *request, *operation))
+        return refuse(report, ExceptionCode::MissingParameterValue,
+                      "Parameter SERVICE is required");
+
+    switch (*operation) {
+        case Operation::capabilities:
+            return parse_capabilities(kvp, report, limits);
+        case Operation::map:
+            return parse_get_map(kvp, report, limits);
+        case Operation::feature_info:
+            return parse_get_feature_info(kvp, report, limits);
+        case Operation::legend:
+            return parse_get_legend(kvp, report, limits);
+    }
+    return refuse(report, ExceptionCode::OperationNotSupported, "Request is not supported");
 }
 
 }  // namespace wmsgate::wms

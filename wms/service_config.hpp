@@ -1,14 +1,45 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace wmsgate::wms {
 
+// How a single-band raster is drawn. RGB and RGBA rasters are drawn as they
+// are and offer only the style "default".
+enum class RampKind { grey, elevation, viridis };
+
 struct LayerConfig {
     std::string name;
     std::string title;
     std::string source;  // anything GDAL opens
+    std::string abstract;
+    std::vector<std::string> keywords;
+    // CRSs advertised for this layer on top of the service's list and the
+    // dataset's own; GetMap accepts any EPSG code GDAL knows regardless.
+    std::vector<std::string> crs;
+    bool queryable = true;
+    // Single-band only: the style used when STYLES names none.
+    RampKind default_style = RampKind::grey;
+    // Single-band only: the value range stretched over the ramp; computed
+    // from the data (approximate min/max) when absent.
+    std::optional<double> min;
+    std::optional<double> max;
+};
+
+struct ContactInfo {
+    std::string person;
+    std::string organization;
+    std::string position;
+    std::string address_type;  // e.g. "postal"; the address is written only when set
+    std::string address;
+    std::string city;
+    std::string state_or_province;
+    std::string post_code;
+    std::string country;
+    std::string voice_telephone;
+    std::string email;
 };
 
 struct ServiceConfig {
@@ -19,6 +50,23 @@ struct ServiceConfig {
     unsigned max_width = 4096;
     unsigned max_height = 4096;
     std::vector<LayerConfig> layers;
+
+    std::vector<std::string> keywords;
+    ContactInfo contact;
+    std::string fees;                // empty: "none"
+    std::string access_constraints;  // empty: "none"
+    // CRSs every layer offers (root layer of the capabilities).
+    std::vector<std::string> crs = {"EPSG:4326", "CRS:84", "EPSG:3857"};
+    // Most layers one GetMap may name; 0 means no limit.
+    unsigned layer_limit = 16;
+    // Capabilities UPDATESEQUENCE; empty: not advertised, the parameter is ignored.
+    std::string update_sequence;
+    // GDAL raster block cache in MiB, shared by all render threads; 0 keeps
+    // GDAL's default (5 % of RAM).
+    unsigned gdal_block_cache_mb = 0;
+    // zlib level of PNG output (1..9); 6 matches MapServer and libpng defaults.
+    int png_compression = 6;
+    int jpeg_quality = 75;  // JPEG and lossy WebP
 };
 
 }  // namespace wmsgate::wms

@@ -22,6 +22,14 @@ std::string_view code_name(ExceptionCode code) {
             return "InvalidParameterValue";
         case ExceptionCode::OperationNotSupported:
             return "OperationNotSupported";
+        case ExceptionCode::LayerNotQueryable:
+            return "LayerNotQueryable";
+        case ExceptionCode::InvalidPoint:
+            return "InvalidPoint";
+        case ExceptionCode::CurrentUpdateSequence:
+            return "CurrentUpdateSequence";
+        case ExceptionCode::InvalidUpdateSequence:
+            return "InvalidUpdateSequence";
     }
     return "";
 }

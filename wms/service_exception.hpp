@@ -17,6 +17,10 @@ enum class ExceptionCode {
     MissingParameterValue,
     InvalidParameterValue,
     OperationNotSupported,
+    LayerNotQueryable,
+    InvalidPoint,
+    CurrentUpdateSequence,
+    InvalidUpdateSequence,
 };
 
 std::string_view code_name(ExceptionCode code);

@@ -141,7 +141,7 @@ TEST_F(GetMap, ForbiddenLayerIsExactlyAnUnknownLayer) {
 
     // And against a catalog without "world" at all, with the client allowed to see it.
     auto service = data_->service();
-    service.layers = {{"gray", "Gray", data_->gray()}};
+    service.layers = {test::layer("gray", "Gray", data_->gray())};
     auto catalog = LayerCatalog::open(service.layers);
     ASSERT_TRUE(catalog);
     const Handler without_world(service, std::move(*catalog));
@@ -173,7 +173,7 @@ TEST_F(GetMap, ParameterErrors) {
         {"/wms?SERVICE=WMS&REQUEST=GetMap&VERSION=1.3.0&LAYERS=world&STYLES=x&CRS=CRS:84"
          "&BBOX=-180,-90,180,90&WIDTH=64&HEIGHT=32&FORMAT=image/png",
          "StyleNotDefined"},
-        {"/wms?SERVICE=WMS&REQUEST=GetMap&VERSION=1.3.0&LAYERS=world&STYLES=&CRS=EPSG:3857"
+        {"/wms?SERVICE=WMS&REQUEST=GetMap&VERSION=1.3.0&LAYERS=world&STYLES=&CRS=EPSG:999999"
          "&BBOX=-180,-90,180,90&WIDTH=64&HEIGHT=32&FORMAT=image/png",
          "InvalidCRS"},
     };

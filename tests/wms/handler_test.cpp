@@ -41,7 +41,7 @@ TEST_F(HandlerRouting, ErrorsAreServiceExceptions) {
     };
     for (const auto& c :
          {Case{"", "MissingParameterValue"}, Case{"SERVICE=WMS", "MissingParameterValue"},
-          Case{"SERVICE=WMS&REQUEST=GetLegendGraphic", "OperationNotSupported"},
+          Case{"SERVICE=WMS&REQUEST=GetStyles", "OperationNotSupported"},
           Case{"SERVICE=WMS&REQUEST=%G0", "InvalidParameterValue"}}) {
         const auto response = get(std::string("/wms?") + c.query);
         EXPECT_EQ(response.status, 200u) << c.query;

@@ -14,7 +14,7 @@ TEST(LayerCatalog, ReadsWgs84Extents) {
     const test::TestDatasets data;
     const auto catalog = LayerCatalog::open(data.service().layers);
     ASSERT_TRUE(catalog) << catalog.error().subject;
-    ASSERT_EQ(catalog->layers().size(), 2u);
+    ASSERT_EQ(catalog->layers().size(), 3u);
     const LayerInfo* world = catalog->find("world");
     ASSERT_NE(world, nullptr);
     EXPECT_EQ(world->title, "World");
@@ -32,7 +32,8 @@ TEST(LayerCatalog, ReadsWgs84Extents) {
 }
 
 TEST(LayerCatalog, MissingFileNamesTheLayerAndPath) {
-    const auto catalog = LayerCatalog::open({{"ortho", "Ortho", "/nonexistent/ortho.tif"}});
+    const auto catalog =
+        LayerCatalog::open({test::layer("ortho", "Ortho", "/nonexistent/ortho.tif")});
     ASSERT_FALSE(catalog);
     EXPECT_EQ(catalog.error().code, make_error_code(Errc::dataset_unreadable));
     EXPECT_NE(catalog.error().subject.find("ortho"), std::string::npos);
@@ -43,14 +44,15 @@ TEST(LayerCatalog, NotARaster) {
     const test::TestDatasets data;
     const auto path = (data.dir() / "notes.txt").string();
     std::ofstream(path) << "not a raster\n";
-    const auto catalog = LayerCatalog::open({{"notes", "Notes", path}});
+    const auto catalog = LayerCatalog::open({test::layer("notes", "Notes", path)});
     ASSERT_FALSE(catalog);
     EXPECT_EQ(catalog.error().code, make_error_code(Errc::dataset_unreadable));
 }
 
 TEST(LayerCatalog, DuplicateNames) {
     const test::TestDatasets data;
-    const auto catalog = LayerCatalog::open({{"a", "A", data.world()}, {"a", "A2", data.gray()}});
+    const auto catalog = LayerCatalog::open(
+        {test::layer("a", "A", data.world()), test::layer("a", "A2", data.gray())});
     ASSERT_FALSE(catalog);
     EXPECT_EQ(catalog.error().code, make_error_code(Errc::duplicate_layer));
 }

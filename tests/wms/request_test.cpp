@@ -9,21 +9,21 @@ const std::string base_map =
     "SERVICE=WMS&REQUEST=GetMap&VERSION=1.3.0&LAYERS=world&STYLES=&CRS=CRS:84"
     "&BBOX=-180,-90,180,90&WIDTH=64&HEIGHT=32&FORMAT=image/png";
 
-tl::expected<WmsRequest, ServiceException> parse(const std::string& query) {
+tl::expected<WmsRequest, RequestError> parse(const std::string& query) {
     const auto kvp = Kvp::parse(query);
     EXPECT_TRUE(kvp) << query;
-    return parse_request(*kvp, RequestLimits{1000, 500});
+    return parse_request(*kvp, RequestLimits{1000, 500, 3, "42"});
 }
 
 ExceptionCode code_of(const std::string& query) {
     const auto request = parse(query);
     EXPECT_FALSE(request) << query;
-    return request ? ExceptionCode::none : request.error().code;
+    return request ? ExceptionCode::none : request.error().exception.code;
 }
 
 GetMapRequest map_of(const std::string& query) {
     const auto request = parse(query);
-    EXPECT_TRUE(request) << query << ": " << (request ? "" : request.error().message);
+    EXPECT_TRUE(request) << query << ": " << (request ? "" : request.error().exception.message);
     if (!request || !std::holds_alternative<GetMapRequest>(*request)) return {};
     return std::get<GetMapRequest>(*request);
 }
@@ -50,7 +50,7 @@ TEST(ParseRequest, MissingServiceOrRequest) {
 TEST(ParseRequest, UnknownOperation) {
     const auto request = parse("SERVICE=WMS&REQUEST=GetFeature");
     ASSERT_FALSE(request);
-    EXPECT_EQ(request.error().code, ExceptionCode::OperationNotSupported);
+    EXPECT_EQ(request.error().exception.code, ExceptionCode::OperationNotSupported);
 }
 
 TEST(ParseRequest, GetCapabilitiesWithOrWithoutVersion) {
@@ -65,18 +65,18 @@ TEST(ParseRequest, GetCapabilitiesWithOrWithoutVersion) {
 TEST(ParseGetMap, Crs84IsLonLat) {
     const auto map = map_of(with(base_map, "BBOX", "-10,20,30,40"));
     EXPECT_EQ(map.version, WmsVersion::v1_3_0);
-    EXPECT_EQ(map.crs, MapCrs::crs84);
-    EXPECT_EQ(map.bbox, (GeoBox{-10, 20, 30, 40}));
+    EXPECT_EQ(map.crs.name, "CRS:84");
+    EXPECT_EQ(map.bbox, (MapBox{-10, 20, 30, 40}));
     EXPECT_EQ(map.layers, std::vector<std::string>{"world"});
-    EXPECT_EQ(map.width, 64u);
-    EXPECT_EQ(map.height, 32u);
-    EXPECT_FALSE(map.transparent);
-    EXPECT_EQ(map.background, (Rgb{255, 255, 255}));
+    EXPECT_EQ(map.image.width, 64u);
+    EXPECT_EQ(map.image.height, 32u);
+    EXPECT_FALSE(map.image.transparent);
+    EXPECT_EQ(map.image.background, (Rgb{255, 255, 255}));
 }
 
 TEST(ParseGetMap, Epsg4326In130IsLatLon) {
     auto query = with(with(base_map, "CRS", "EPSG:4326"), "BBOX", "20,-10,40,30");
-    EXPECT_EQ(map_of(query).bbox, (GeoBox{-10, 20, 30, 40}));
+    EXPECT_EQ(map_of(query).bbox, (MapBox{-10, 20, 30, 40}));
 }
 
 TEST(ParseGetMap, Version111UsesSrsAndLonLat) {
@@ -84,16 +84,16 @@ TEST(ParseGetMap, Version111UsesSrsAndLonLat) {
     query = with(with(query, "SRS", "EPSG:4326"), "BBOX", "-10,20,30,40");
     const auto map = map_of(query);
     EXPECT_EQ(map.version, WmsVersion::v1_1_1);
-    EXPECT_EQ(map.bbox, (GeoBox{-10, 20, 30, 40}));
+    EXPECT_EQ(map.bbox, (MapBox{-10, 20, 30, 40}));
     // 1.1.1 has no CRS parameter: a CRS= alone is missing its SRS.
     EXPECT_EQ(code_of(with(base_map, "VERSION", "1.1.1")), ExceptionCode::MissingParameterValue);
-    EXPECT_EQ(code_of(with(query, "SRS", "EPSG:3857")), ExceptionCode::InvalidSRS);
+    EXPECT_EQ(code_of(with(query, "SRS", "EPSG:999999")), ExceptionCode::InvalidSRS);
 }
 
 TEST(ParseGetMap, BboxAcceptsExponents) {
     // A literal "+" in a query means space; the exponent sign arrives as %2B.
     EXPECT_EQ(map_of(with(base_map, "BBOX", "-1.8e2,-9E1,1.8e%2B2,90.0")).bbox,
-              (GeoBox{-180, -90, 180, 90}));
+              (MapBox{-180, -90, 180, 90}));
 }
 
 TEST(ParseGetMap, BadBbox) {
@@ -111,18 +111,24 @@ TEST(ParseGetMap, WidthAndHeight) {
             << width;
     }
     EXPECT_EQ(code_of(with(base_map, "HEIGHT", "501")), ExceptionCode::InvalidParameterValue);
-    EXPECT_EQ(map_of(with(base_map, "WIDTH", "1000")).width, 1000u);
+    EXPECT_EQ(map_of(with(base_map, "WIDTH", "1000")).image.width, 1000u);
     EXPECT_EQ(code_of(without(base_map, "HEIGHT")), ExceptionCode::MissingParameterValue);
 }
 
 TEST(ParseGetMap, Format) {
-    EXPECT_EQ(code_of(with(base_map, "FORMAT", "image/jpeg")), ExceptionCode::InvalidFormat);
+    EXPECT_EQ(code_of(with(base_map, "FORMAT", "image/gif")), ExceptionCode::InvalidFormat);
+    EXPECT_EQ(map_of(with(base_map, "FORMAT", "image/jpeg")).image.format, ImageFormat::jpeg);
+    EXPECT_EQ(map_of(with(base_map, "FORMAT", "image/webp")).image.format, ImageFormat::webp);
+    EXPECT_EQ(map_of(with(base_map, "FORMAT", "image/png;+mode=8bit")).image.format,
+              ImageFormat::png8);
     EXPECT_EQ(code_of(without(base_map, "FORMAT")), ExceptionCode::MissingParameterValue);
-    EXPECT_EQ(map_of(with(base_map, "FORMAT", "IMAGE/PNG")).format, ImageFormat::png);
+    EXPECT_EQ(map_of(with(base_map, "FORMAT", "IMAGE/PNG")).image.format, ImageFormat::png);
 }
 
 TEST(ParseGetMap, Crs) {
-    EXPECT_EQ(code_of(with(base_map, "CRS", "EPSG:3857")), ExceptionCode::InvalidCRS);
+    EXPECT_EQ(code_of(with(base_map, "CRS", "EPSG:999999")), ExceptionCode::InvalidCRS);
+    EXPECT_EQ(code_of(with(base_map, "CRS", "FOO:1")), ExceptionCode::InvalidCRS);
+    EXPECT_EQ(map_of(with(base_map, "CRS", "epsg:3857")).crs.name, "EPSG:3857");
     EXPECT_EQ(code_of(without(base_map, "CRS")), ExceptionCode::MissingParameterValue);
 }
 
@@ -137,17 +143,23 @@ TEST(ParseGetMap, LayersInOrder) {
     EXPECT_EQ(code_of(with(base_map, "LAYERS", "")), ExceptionCode::MissingParameterValue);
 }
 
-TEST(ParseGetMap, OnlyDefaultStyles) {
-    EXPECT_TRUE(parse(with(base_map, "STYLES", ",default")));
-    EXPECT_TRUE(parse(without(base_map, "STYLES")));
-    EXPECT_EQ(code_of(with(base_map, "STYLES", "fancy")), ExceptionCode::StyleNotDefined);
+TEST(ParseGetMap, OneStylePerLayer) {
+    const auto map = map_of(with(with(base_map, "LAYERS", "a,b"), "STYLES", ",viridis"));
+    EXPECT_EQ(map.styles, (std::vector<std::string>{"", "viridis"}));
+    EXPECT_EQ(map_of(without(base_map, "STYLES")).styles, (std::vector<std::string>{""}));
+    EXPECT_EQ(code_of(with(base_map, "STYLES", "a,b")), ExceptionCode::StyleNotDefined);
+}
+
+TEST(ParseGetMap, LayerLimit) {
+    EXPECT_EQ(code_of(with(base_map, "LAYERS", "a,b,c,d")), ExceptionCode::InvalidParameterValue);
 }
 
 TEST(ParseGetMap, TransparentAndBgcolor) {
-    EXPECT_TRUE(map_of(with(base_map, "TRANSPARENT", "true")).transparent);
-    EXPECT_FALSE(map_of(with(base_map, "TRANSPARENT", "False")).transparent);
+    EXPECT_TRUE(map_of(with(base_map, "TRANSPARENT", "true")).image.transparent);
+    EXPECT_FALSE(map_of(with(base_map, "TRANSPARENT", "False")).image.transparent);
     EXPECT_EQ(code_of(with(base_map, "TRANSPARENT", "yes")), ExceptionCode::InvalidParameterValue);
-    EXPECT_EQ(map_of(with(base_map, "BGCOLOR", "0x10a0Ff")).background, (Rgb{0x10, 0xA0, 0xFF}));
+    EXPECT_EQ(map_of(with(base_map, "BGCOLOR", "0x10a0Ff")).image.background,
+              (Rgb{0x10, 0xA0, 0xFF}));
     for (const char* color :
          {"10A0FF", "0x10A0F", "0x10A0FFF", "0xGGGGGG", "#10A0FF", "0x-10A0F"}) {
         EXPECT_EQ(code_of(with(base_map, "BGCOLOR", color)), ExceptionCode::InvalidParameterValue)

@@ -346,7 +346,7 @@ TEST_F(ServerTest, PortInUse) {
 
 TEST_F(ServerTest, UnreadableLayerNamesTheLayer) {
     auto service = data_.service();
-    service.layers.push_back({"ortho", "Ortho", "/nonexistent/ortho.tif"});
+    service.layers.push_back(test::layer("ortho", "Ortho", "/nonexistent/ortho.tif"));
     Server server(io_, options(), service, authorizer_, nullptr);
     const auto started = server.start();
     ASSERT_FALSE(started);

@@ -40,6 +40,27 @@ void write_geotiff(const std::string& path, int width, int height, int bands,
     }
 }
 
+void write_dem(const std::string& path) {
+    GDALDriver* gtiff = GetGDALDriverManager()->GetDriverByName("GTiff");
+    ASSERT_NE(gtiff, nullptr);
+    GDALDatasetUniquePtr dataset(gtiff->Create(path.c_str(), 20, 10, 1, GDT_Float32, nullptr));
+    ASSERT_TRUE(dataset);
+    const double gt[6] = {-20, 2, 0, 10, 0, -2};
+    dataset->SetGeoTransform(const_cast<double*>(gt));
+    OGRSpatialReference wgs84;
+    wgs84.importFromEPSG(4326);
+    dataset->SetSpatialRef(&wgs84);
+    std::vector<float> values(200);
+    for (int y = 0; y < 10; ++y)
+        for (int x = 0; x < 20; ++x) values[static_cast<std::size_t>(y * 20 + x)] = 100.0f * x + y;
+    values[0] = -9999;
+    GDALRasterBand* band = dataset->GetRasterBand(1);
+    band->SetNoDataValue(-9999);
+    ASSERT_EQ(
+        band->RasterIO(GF_Write, 0, 0, 20, 10, values.data(), 20, 10, GDT_Float32, 0, 0, nullptr),
+        CE_None);
+}
+
 }  // namespace
 
 TestDatasets::TestDatasets() {
@@ -48,6 +69,7 @@ TestDatasets::TestDatasets() {
     dir_ = pattern;
     write_geotiff(world(), 64, 32, 3, {-180, 360.0 / 64, 0, 90, 0, -180.0 / 32});
     write_geotiff(gray(), 32, 16, 1, {0, 90.0 / 32, 0, 45, 0, -45.0 / 16});
+    write_dem(dem());
 }
 
 TestDatasets::~TestDatasets() {
@@ -62,8 +84,22 @@ ServiceConfig TestDatasets::service() const {
     service.online_resource = "http://10.77.0.1:8080/wms";
     service.max_width = 2048;
     service.max_height = 2048;
-    service.layers = {{"world", "World", world()}, {"gray", "Gray", gray()}};
+    LayerConfig dem_layer = layer("dem", "DEM", dem());
+    dem_layer.default_style = RampKind::elevation;
+    dem_layer.min = 0;
+    dem_layer.max = 1909;
+    dem_layer.abstract = "Heights";
+    dem_layer.keywords = {"elevation", "test"};
+    service.layers = {layer("world", "World", world()), layer("gray", "Gray", gray()), dem_layer};
     return service;
+}
+
+LayerConfig layer(std::string name, std::string title, std::string source) {
+    LayerConfig config;
+    config.name = std::move(name);
+    config.title = std::move(title);
+    config.source = std::move(source);
+    return config;
 }
 
 bool has_png_signature(const std::string& bytes) {

@@ -14,6 +14,8 @@ namespace wmsgate::wms::test {
 //  - world.tif: 3-band RGB, 64x32, EPSG:4326, the whole world; red grows
 //    west to east, green north to south.
 //  - gray.tif: 1-band, 32x16, EPSG:4326, covering lon 0..90, lat 0..45 only.
+//  - dem.tif: 1-band Float32, 20x10, EPSG:4326, lon -20..20, lat -10..10;
+//    value = 100 * column + row, nodata -9999 in its top-left pixel.
 class TestDatasets {
   public:
     TestDatasets();
@@ -24,8 +26,10 @@ class TestDatasets {
     const std::filesystem::path& dir() const { return dir_; }
     std::string world() const { return (dir_ / "world.tif").string(); }
     std::string gray() const { return (dir_ / "gray.tif").string(); }
+    std::string dem() const { return (dir_ / "dem.tif").string(); }
 
-    // A service with layers "world" and "gray" (titles "World", "Gray").
+    // A service with layers "world", "gray" and "dem" (titles "World", "Gray",
+    // "DEM"); dem's stretch is 0..1909, its default style "elevation".
     ServiceConfig service() const;
 
   private:
@@ -43,6 +47,9 @@ struct DecodedImage {
         return pixels[(static_cast<std::size_t>(y) * width + x) * bands + band];
     }
 };
+
+// A layer with only the three fields most tests care about.
+LayerConfig layer(std::string name, std::string title, std::string source);
 
 bool has_png_signature(const std::string& bytes);
 DecodedImage decode_png(const std::string& bytes);

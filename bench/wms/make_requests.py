@@ -1,0 +1,46 @@
+#!/usr/bin/python3
+"""Fixed-seed request lists, one file per scenario, one query string a line.
+Both servers get the very same lines. Usage: make_requests.py OUTDIR [COUNT]"""
+import os
+import random
+import sys
+
+out = sys.argv[1]
+count = int(sys.argv[2]) if len(sys.argv) > 2 else 2000
+os.makedirs(out, exist_ok=True)
+rnd = random.Random(424242)
+
+# Ortho extent (EPSG:3857) and its WGS84 box; DEM extent (EPSG:4326).
+MX0, MY1, SPAN = 556597.0, 6800125.0, 1113195.0
+LON0, LAT0, LON1, LAT1 = 5.0, 45.0, 10.0, 52.0
+
+
+def box_3857(tile_span):
+    x = rnd.uniform(MX0, MX0 + SPAN - tile_span)
+    y = rnd.uniform(MY1 - SPAN, MY1 - tile_span)
+    return f"{x:.3f},{y:.3f},{x + tile_span:.3f},{y + tile_span:.3f}"
+
+
+def box_4326(width_deg, height_deg, latlon):
+    lon = rnd.uniform(LON0, LON1 - width_deg)
+    lat = rnd.uniform(LAT0, LAT1 - height_deg)
+    if latlon:
+        return f"{lat:.6f},{lon:.6f},{lat + height_deg:.6f},{lon + width_deg:.6f}"
+    return f"{lon:.6f},{lat:.6f},{lon + width_deg:.6f},{lat + height_deg:.6f}"
+
+
+base = "SERVICE=WMS&VERSION=1.3.0&REQUEST=GetMap&STYLES="
+scenarios = {
+    "png_native": lambda: f"{base}&LAYERS=ortho&CRS=EPSG:3857&BBOX={box_3857(rnd.choice([20000, 40000, 80000]))}"
+                          "&WIDTH=256&HEIGHT=256&FORMAT=image/png",
+    "png_4326": lambda: f"{base}&LAYERS=ortho&CRS=EPSG:4326&BBOX={box_4326(0.3, 0.2, True)}"
+                        "&WIDTH=256&HEIGHT=256&FORMAT=image/png",
+    "jpeg_1024": lambda: f"{base}&LAYERS=ortho&CRS=EPSG:3857&BBOX={box_3857(200000)}"
+                         "&WIDTH=1024&HEIGHT=768&FORMAT=image/jpeg",
+    "dem_ramp": lambda: f"SERVICE=WMS&VERSION=1.3.0&REQUEST=GetMap&STYLES=elevation&LAYERS=dem&CRS=EPSG:4326"
+                        f"&BBOX={box_4326(0.5, 0.5, True)}&WIDTH=256&HEIGHT=256&FORMAT=image/png",
+}
+for name, make in scenarios.items():
+    with open(os.path.join(out, name + ".txt"), "w") as f:
+        for _ in range(count):
+            f.write(make() + "\n")

@@ -1,0 +1,42 @@
+#include "wms/dataset_cache.hpp"
+
+#include <map>
+
+#include "wms/gdal_support.hpp"
+
+namespace wmsgate::wms {
+namespace {
+
+class DatasetCache {
+  public:
+    GDALDataset* get(const std::string& source) {
+        if (const auto it = datasets_.find(source); it != datasets_.end()) return it->second.get();
+        // A bound on open files; a catalog rarely has this many layers.
+        if (datasets_.size() >= 64) datasets_.clear();
+        auto dataset = open_raster(source);
+        GDALDataset* raw = dataset.get();
+        if (raw != nullptr) datasets_.emplace(source, std::move(dataset));
+        return raw;
+    }
+    void forget(const std::string& source) { datasets_.erase(source); }
+
+  private:
+    std::map<std::string, GDALDatasetUniquePtr> datasets_;
+};
+
+DatasetCache& thread_cache() {
+    thread_local DatasetCache cache;
+    return cache;
+}
+
+}  // namespace
+
+GDALDataset* thread_dataset(const std::string& source) {
+    return thread_cache().get(source);
+}
+
+void forget_thread_dataset(const std::string& source) {
+    thread_cache().forget(source);
+}
+
+}  // namespace wmsgate::wms

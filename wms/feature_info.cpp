@@ -1,0 +1,198 @@
+#include "wms/feature_info.hpp"
+
+#include <ogr_spatialref.h>
+
+#include <array>
+#include <cmath>
+#include <memory>
+
+#include "wms/dataset_cache.hpp"
+#include "wms/errors.hpp"
+#include "wms/gdal_support.hpp"
+#include "wms/xml.hpp"
+
+namespace wmsgate::wms {
+namespace {
+
+struct TransformDeleter {
+    void operator()(OGRCoordinateTransformation* t) const {
+        OGRCoordinateTransformation::DestroyCT(t);
+    }
+};
+
+// (x, y) of EPSG:epsg in the dataset's pixel/line space.
+std::optional<std::pair<double, double>> to_pixel(GDALDataset& dataset, int epsg, double x,
+                                                  double y) {
+    std::array<double, 6> gt{}, inverse{};
+    const OGRSpatialReference* srs = dataset.GetSpatialRef();
+    if (srs == nullptr || dataset.GetGeoTransform(gt.data()) != CE_None ||
+        !GDALInvGeoTransform(gt.data(), inverse.data()))
+        return std::nullopt;
+    OGRSpatialReference map;
+    if (map.importFromEPSG(epsg) != OGRERR_NONE) return std::nullopt;
+    map.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    std::unique_ptr<OGRSpatialReference> native(srs->Clone());
+    native->SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    std::unique_ptr<OGRCoordinateTransformation, TransformDeleter> transform(
+        OGRCreateCoordinateTransformation(&map, native.get()));
+    if (!transform || !transform->Transform(1, &x, &y)) return std::nullopt;
+    return std::pair{inverse[0] + x * inverse[1] + y * inverse[2],
+                     inverse[3] + x * inverse[4] + y * inverse[5]};
+}
+
+std::string number(double v) {
+    return format_number(v);
+}
+
+std::string value_text(const std::optional<double>& v, std::string_view none) {
+    return v ? number(*v) : std::string(none);
+}
+
+std::string as_text(const std::vector<LayerValues>& layers, unsigned count) {
+    std::string out;
+    for (const auto& layer : layers) {
+        out += "Layer '" + layer.layer + "'\n";
+        if (!layer.inside || count == 0) {
+            out += "  no data at this point\n";
+            continue;
+        }
+        for (std::size_t b = 0; b < layer.bands.size(); ++b)
+            out += "  band_" + std::to_string(b + 1) + " = " +
+                   value_text(layer.bands[b], "nodata") + "\n";
+    }
+    return out;
+}
+
+std::string as_html(const std::vector<LayerValues>& layers, unsigned count) {
+    std::string out =
+        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Feature "
+        "info</title></head><body>\n";
+    for (const auto& layer : layers) {
+        out += "<table><caption>" + xml_escape(layer.layer) + "</caption>\n";
+        if (layer.inside && count > 0) {
+            for (std::size_t b = 0; b < layer.bands.size(); ++b)
+                out += "<tr><th>band_" + std::to_string(b + 1) + "</th><td>" +
+                       value_text(layer.bands[b], "nodata") + "</td></tr>\n";
+        } else {
+            out += "<tr><td>no data at this point</td></tr>\n";
+        }
+        out += "</table>\n";
+    }
+    return out + "</body></html>\n";
+}
+
+std::string json_string(std::string_view text) {
+    std::string out = "\"";
+    for (const char c : text) {
+        if (c == '"' || c == '\\') out += '\\';
+        // Layer names are plain identifiers; control characters never belong.
+        out += static_cast<unsigned char>(c) < 0x20 ? '?' : c;
+    }
+    return out + "\"";
+}
+
+// GeoJSON-like: one feature per layer with values, properties band_N.
+std::string as_json(const std::vector<LayerValues>& layers, unsigned count) {
+    std::string out = "{\"type\":\"FeatureCollection\",\"features\":[";
+    bool first = true;
+    for (const auto& layer : layers) {
+        if (!layer.inside || count == 0) continue;
+        out += std::string(first ? "" : ",") +
+               "{\"type\":\"Feature\",\"layer\":" + json_string(layer.layer) +
+               ",\"geometry\":null,\"properties\":{";
+        for (std::size_t b = 0; b < layer.bands.size(); ++b)
+            out += std::string(b == 0 ? "" : ",") + "\"band_" + std::to_string(b + 1) +
+                   "\":" + value_text(layer.bands[b], "null");
+        out += "}}";
+        first = false;
+    }
+    return out + "]}\n";
+}
+
+std::string as_xml(const std::vector<LayerValues>& layers, unsigned count) {
+    std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<FeatureInfoResponse>\n";
+    for (const auto& layer : layers) {
+        out += "  <Layer name=\"" + xml_escape(layer.layer) + "\">";
+        if (layer.inside && count > 0) {
+            out += "<Feature>";
+            for (std::size_t b = 0; b < layer.bands.size(); ++b) {
+                out += "<Band index=\"" + std::to_string(b + 1) + "\"";
+                out += layer.bands[b] ? ">" + number(*layer.bands[b]) + "</Band>"
+                                      : " nodata=\"true\"/>";
+            }
+            out += "</Feature>";
+        }
+        out += "</Layer>\n";
+    }
+    return out + "</FeatureInfoResponse>\n";
+}
+
+}  // namespace
+
+std::pair<double, double> pixel_centre(const GetMapRequest& map, unsigned i, unsigned j) {
+    const MapBox& b = map.bbox;
+    return {b.minx + (i + 0.5) * (b.maxx - b.minx) / map.image.width,
+            b.maxy - (j + 0.5) * (b.maxy - b.miny) / map.image.height};
+}
+
+tl::expected<LayerValues, std::error_code> sample_point(const std::string& layer,
+                                                        const std::string& source, int epsg,
+                                                        double x, double y) {
+    ensure_gdal_registered();
+    QuietGdalErrors quiet;
+    GDALDataset* dataset = thread_dataset(source);
+    if (dataset == nullptr) return tl::unexpected(make_error_code(Errc::dataset_unreadable));
+    LayerValues out{layer, {}, false};
+    const auto pixel = to_pixel(*dataset, epsg, x, y);
+    if (!pixel) return out;
+    const double px = std::floor(pixel->first), py = std::floor(pixel->second);
+    if (px < 0 || py < 0 || px >= dataset->GetRasterXSize() || py >= dataset->GetRasterYSize())
+        return out;
+    out.inside = true;
+    for (int b = 1; b <= dataset->GetRasterCount(); ++b) {
+        GDALRasterBand* band = dataset->GetRasterBand(b);
+        double value = 0;
+        if (band->RasterIO(GF_Read, static_cast<int>(px), static_cast<int>(py), 1, 1, &value, 1, 1,
+                           GDT_Float64, 0, 0, nullptr) != CE_None) {
+            forget_thread_dataset(source);
+            return tl::unexpected(make_error_code(Errc::render_failed));
+        }
+        int has_nodata = FALSE;
+        const double nodata = band->GetNoDataValue(&has_nodata);
+        const bool missing =
+            (has_nodata && (value == nodata || (std::isnan(nodata) && std::isnan(value))));
+        out.bands.push_back(missing ? std::nullopt : std::optional<double>(value));
+    }
+    return out;
+}
+
+std::string format_feature_info(const std::vector<LayerValues>& layers, InfoFormat format,
+                                unsigned feature_count) {
+    switch (format) {
+        case InfoFormat::text:
+            return as_text(layers, feature_count);
+        case InfoFormat::html:
+            return as_html(layers, feature_count);
+        case InfoFormat::json:
+            return as_json(layers, feature_count);
+        case InfoFormat::xml:
+            return as_xml(layers, feature_count);
+    }
+    return as_text(layers, feature_count);
+}
+
+std::string_view info_content_type(InfoFormat format) {
+    switch (format) {
+        case InfoFormat::text:
+            return "text/plain";
+        case InfoFormat::html:
+            return "text/html";
+        case InfoFormat::json:
+            return "application/json";
+        case InfoFormat::xml:
+            return "text/xml";
+    }
+    return "text/plain";
+}
+
+}  // namespace wmsgate::wms

@@ -1,0 +1,37 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <tl/expected.hpp>
+#include <vector>
+
+#include "wms/request.hpp"
+
+namespace wmsgate::wms {
+
+// One queried layer at the clicked point. No values when the point lies
+// outside the data; a band's value is nullopt where it is nodata.
+struct LayerValues {
+    std::string layer;
+    std::vector<std::optional<double>> bands;
+    bool inside = false;
+};
+
+// The band values of `source` at map coordinates (x, y) of EPSG:`epsg`
+// (x first). Uses this thread's dataset handle.
+tl::expected<LayerValues, std::error_code> sample_point(const std::string& layer,
+                                                        const std::string& source, int epsg,
+                                                        double x, double y);
+
+// The centre of pixel (i, j) of the map, in map coordinates.
+std::pair<double, double> pixel_centre(const GetMapRequest& map, unsigned i, unsigned j);
+
+// Formats the answer. FEATURE_COUNT bounds the layers reported with values:
+// a raster has one feature (the pixel) per layer.
+std::string format_feature_info(const std::vector<LayerValues>& layers, InfoFormat format,
+                                unsigned feature_count);
+std::string_view info_content_type(InfoFormat format);
+
+}  // namespace wmsgate::wms

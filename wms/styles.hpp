@@ -1,0 +1,35 @@
+#pragma once
+
+#include <array>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "wms/layer_catalog.hpp"
+#include "wms/request.hpp"
+
+namespace wmsgate::wms {
+
+// How one layer is drawn: RGB(A) as it is, or band 1 through a ramp.
+struct Paint {
+    bool as_is = true;
+    RampKind ramp = RampKind::grey;
+    double min = 0;  // value drawn with the ramp's first colour
+    double max = 255;
+    bool byte_data = true;
+};
+
+std::string_view ramp_name(RampKind ramp);
+
+// The layer's style names, its default first. RGB layers have only "default".
+std::vector<std::string> style_names(const LayerInfo& layer);
+
+// The paint for a STYLES/STYLE entry: empty or "default" is the layer's
+// default. nullopt: the layer has no such style.
+std::optional<Paint> resolve_style(const LayerInfo& layer, std::string_view style);
+
+// 256 colours from the ramp's low end to its high end.
+const std::array<Rgb, 256>& ramp_colours(RampKind ramp);
+
+}  // namespace wmsgate::wms
