@@ -154,13 +154,9 @@ tl::expected<void, StartupError> Appliance::configure_device(bool full) {
 
 tl::expected<void, StartupError> Appliance::start_wms() {
     const auto& tunnel = config_.tunnel_ipv4();
-    wms::ServiceConfig service;
-    service.title = config_.wms.title;
-    service.abstract = config_.wms.abstract;
+    wms::ServiceConfig service = config_.wms.service;
     service.online_resource =
         "http://" + tunnel.address.to_string() + ":" + std::to_string(config_.wms.port) + "/wms";
-    service.max_width = config_.wms.max_width;
-    service.max_height = config_.wms.max_height;
     service.layers = config_.layers;
 
     wms::ServerOptions options;

@@ -9,6 +9,8 @@
 #include <charconv>
 #include <cstring>
 #include <limits>
+#include <map>
+#include <optional>
 #include <set>
 
 namespace wmsgate::daemon {
@@ -205,19 +207,96 @@ tl::expected<void, ConfigError> read_interface(Section s, InterfaceSection& out)
     return s.reject_unknown_keys();
 }
 
-tl::expected<void, ConfigError> read_wms(Section s, WmsSection& out) {
+tl::expected<void, ConfigError> read_contact(Section s, wms::ContactInfo& out) {
+    const std::pair<const char*, std::string*> fields[] = {
+        {"person", &out.person},
+        {"organization", &out.organization},
+        {"position", &out.position},
+        {"address_type", &out.address_type},
+        {"address", &out.address},
+        {"city", &out.city},
+        {"state_or_province", &out.state_or_province},
+        {"post_code", &out.post_code},
+        {"country", &out.country},
+        {"voice_telephone", &out.voice_telephone},
+        {"email", &out.email},
+    };
+    for (const auto& [key, field] : fields) TRY_ASSIGN(*field, s.string(key, ""));
+    return s.reject_unknown_keys();
+}
+
+tl::expected<void, ConfigError> read_wms(const std::filesystem::path& file, Section s,
+                                         WmsSection& out) {
+    auto& service = out.service;
     std::int64_t value = 0;
     TRY_ASSIGN(value, s.integer("port", out.port, 1, 65535));
     out.port = static_cast<std::uint16_t>(value);
-    TRY_ASSIGN(out.title, s.string("title", out.title));
-    if (s.find("abstract")) TRY_ASSIGN(out.abstract, s.string("abstract", ""));
-    TRY_ASSIGN(value, s.integer("max_width", out.max_width, 1, 16384));
-    out.max_width = static_cast<unsigned>(value);
-    TRY_ASSIGN(value, s.integer("max_height", out.max_height, 1, 16384));
-    out.max_height = static_cast<unsigned>(value);
     TRY_ASSIGN(value, s.integer("render_threads", out.render_threads, 1, 64));
     out.render_threads = static_cast<unsigned>(value);
+    TRY_ASSIGN(service.title, s.string("title", service.title));
+    TRY_ASSIGN(service.abstract, s.string("abstract", ""));
+    TRY_ASSIGN(value, s.integer("max_width", service.max_width, 1, 16384));
+    service.max_width = static_cast<unsigned>(value);
+    TRY_ASSIGN(value, s.integer("max_height", service.max_height, 1, 16384));
+    service.max_height = static_cast<unsigned>(value);
+    TRY_ASSIGN(service.keywords, s.strings("keywords"));
+    TRY_ASSIGN(service.fees, s.string("fees", ""));
+    TRY_ASSIGN(service.access_constraints, s.string("access_constraints", ""));
+    if (s.find("crs")) TRY_ASSIGN(service.crs, s.strings("crs"));
+    TRY_ASSIGN(value, s.integer("layer_limit", service.layer_limit, 0, 1000));
+    service.layer_limit = static_cast<unsigned>(value);
+    TRY_ASSIGN(service.update_sequence, s.string("update_sequence", ""));
+    TRY_ASSIGN(value, s.integer("gdal_block_cache_mb", service.gdal_block_cache_mb, 0, 65536));
+    service.gdal_block_cache_mb = static_cast<unsigned>(value);
+    TRY_ASSIGN(value, s.integer("png_compression", service.png_compression, 1, 9));
+    service.png_compression = static_cast<int>(value);
+    TRY_ASSIGN(value, s.integer("jpeg_quality", service.jpeg_quality, 1, 100));
+    service.jpeg_quality = static_cast<int>(value);
+    if (const auto* contact = s.find("contact")) {
+        if (!contact->is_table()) {
+            return Error(s.error(*contact, "contact", "expected a [wms.contact] table"));
+        }
+        if (auto ok =
+                read_contact(Section(file, *contact->as_table(), "wms.contact."), service.contact);
+            !ok) {
+            return ok;
+        }
+    }
     return s.reject_unknown_keys();
+}
+
+tl::expected<std::optional<double>, ConfigError> optional_number(Section& s, std::string_view key) {
+    const auto* node = s.find(key);
+    if (!node) return std::optional<double>{};
+    if (!node->is_number()) return Error(s.error(*node, key, "expected a number"));
+    return std::optional<double>(node->value<double>().value_or(0.0));
+}
+
+tl::expected<void, ConfigError> read_layer_style(Section& s, wms::LayerConfig& layer) {
+    TRY_ASSIGN(layer.abstract, s.string("abstract", ""));
+    TRY_ASSIGN(layer.keywords, s.strings("keywords"));
+    TRY_ASSIGN(layer.crs, s.strings("crs"));
+    if (const auto* node = s.find("queryable")) {
+        if (!node->is_boolean())
+            return Error(s.error(*node, "queryable", "expected true or false"));
+        layer.queryable = node->as_boolean()->get();
+    }
+    std::string style;
+    TRY_ASSIGN(style, s.string("style", "grey"));
+    static const std::map<std::string, wms::RampKind> styles{
+        {"grey", wms::RampKind::grey},
+        {"elevation", wms::RampKind::elevation},
+        {"viridis", wms::RampKind::viridis}};
+    if (!styles.contains(style)) {
+        return Error(s.error(*s.find("style"), "style", "expected grey, elevation or viridis"));
+    }
+    layer.default_style = styles.at(style);
+    TRY_ASSIGN(layer.min, optional_number(s, "min"));
+    TRY_ASSIGN(layer.max, optional_number(s, "max"));
+    if (layer.min && layer.max && *layer.min >= *layer.max) {
+        return Error(s.error(*s.find("max"), "max", "expected max greater than min"));
+    }
+    return {};
 }
 
 bool is_valid_name(std::string_view name) {
@@ -277,6 +356,7 @@ tl::expected<void, ConfigError> read_layers(const std::filesystem::path& file,
                                          "\": " + std::strerror(errno) +
                                          "; check the path and that the wmsgate user may read it"));
             }
+            if (auto ok = read_layer_style(s, layer); !ok) return ok;
             if (auto ok = s.reject_unknown_keys(); !ok) return ok;
             out.layers.push_back(std::move(layer));
             return {};
@@ -369,7 +449,7 @@ tl::expected<Config, ConfigError> load_config(const std::filesystem::path& file,
         return Error(ok.error());
     }
     TRY_ASSIGN(section, table("wms"));
-    if (auto ok = read_wms(Section(file, *section, "wms."), config.wms); !ok)
+    if (auto ok = read_wms(file, Section(file, *section, "wms."), config.wms); !ok)
         return Error(ok.error());
     if (auto ok = read_layers(file, root, checks, config); !ok) return Error(ok.error());
     if (auto ok = read_groups(file, root, config); !ok) return Error(ok.error());

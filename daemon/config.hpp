@@ -31,11 +31,10 @@ struct InterfaceSection {
 
 struct WmsSection {
     std::uint16_t port = 8080;
-    std::string title = "wmsgate";
-    std::string abstract;
-    unsigned max_width = 4096;
-    unsigned max_height = 4096;
     unsigned render_threads = 2;
+    // Everything the map service itself takes: metadata, limits, output.
+    // online_resource and layers are filled in by the daemon.
+    wms::ServiceConfig service;
 };
 
 struct Config {

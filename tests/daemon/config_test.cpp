@@ -60,7 +60,7 @@ TEST_F(ConfigTest, ReadsEverySection) {
     EXPECT_EQ(config->tunnel_ipv4().to_string(), "10.77.0.1/24");
     EXPECT_EQ(config->interface.backend, Backend::uapi);
     EXPECT_EQ(config->wms.port, 8081);
-    EXPECT_EQ(config->wms.title, "Test maps");
+    EXPECT_EQ(config->wms.service.title, "Test maps");
     ASSERT_EQ(config->layers.size(), 2u);
     EXPECT_EQ(config->layers[1].title, "dem");  // title defaults to the name
     EXPECT_EQ(config->groups.at("survey"), (std::set<std::string>{"ortho", "dem"}));
@@ -121,6 +121,15 @@ INSTANTIATE_TEST_SUITE_P(
                 "10.77.0.9/16 overlaps 10.77.0.1/24"},
         BadCase{"endpoint without port", "endpoint = \"192.0.2.1:51999\"",
                 "endpoint = \"192.0.2.1\"", "interface.endpoint: expected host:port"},
+        BadCase{"unknown style", "source = \"/srv/dem.tif\"",
+                "source = \"/srv/dem.tif\"\nstyle = \"rainbow\"",
+                "layer.style: expected grey, elevation or viridis"},
+        BadCase{"min not below max", "source = \"/srv/dem.tif\"",
+                "source = \"/srv/dem.tif\"\nmin = 10\nmax = 5",
+                "layer.max: expected max greater than min"},
+        BadCase{"unknown contact key", "title = \"Test maps\"",
+                "title = \"Test maps\"\n[wms.contact]\nmail = \"x@example.org\"",
+                "wms.contact.mail: unknown key"},
         BadCase{"endpoint port out of range", "endpoint = \"192.0.2.1:51999\"",
                 "endpoint = \"maps.example.org:70000\"", "interface.endpoint: expected host:port"}),
     [](const ::testing::TestParamInfo<BadCase>& info) {
@@ -129,6 +138,31 @@ INSTANTIATE_TEST_SUITE_P(
             if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
         return name;
     });
+
+TEST_F(ConfigTest, ReadsServiceMetadataAndLayerStyles) {
+    std::string text = valid;
+    text.replace(text.find("title = \"Test maps\""), 19,
+                 "title = \"Test maps\"\nkeywords = [\"survey\"]\nfees = \"none\"\n"
+                 "layer_limit = 4\npng_compression = 3\n"
+                 "[wms.contact]\norganization = \"Survey office\"\nemail = \"maps@example.org\"");
+    text.replace(text.find("source = \"/srv/dem.tif\""), 23,
+                 "source = \"/srv/dem.tif\"\nstyle = \"elevation\"\nmin = 0\nmax = 4800.5\n"
+                 "queryable = false\nabstract = \"Heights\"");
+    auto config = load_config(write(text));
+    ASSERT_TRUE(config) << config.error().message;
+    const auto& service = config->wms.service;
+    EXPECT_EQ(service.keywords, std::vector<std::string>{"survey"});
+    EXPECT_EQ(service.layer_limit, 4u);
+    EXPECT_EQ(service.png_compression, 3);
+    EXPECT_EQ(service.contact.organization, "Survey office");
+    EXPECT_EQ(service.contact.email, "maps@example.org");
+    const auto& dem = config->layers.at(1);
+    EXPECT_EQ(dem.default_style, wms::RampKind::elevation);
+    EXPECT_EQ(dem.min, 0.0);
+    EXPECT_EQ(dem.max, 4800.5);
+    EXPECT_FALSE(dem.queryable);
+    EXPECT_EQ(dem.abstract, "Heights");
+}
 
 TEST_F(ConfigTest, FileChecksFindUnreadableLayersAndExposedKeys) {
     const auto dir = std::filesystem::temp_directory_path() /
