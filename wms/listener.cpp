@@ -96,11 +96,12 @@ bool Listener::admit(tcp::socket& socket) {
     boost::system::error_code ec;
     const auto remote = socket.remote_endpoint(ec);
     if (!ec && context_->authorizer.view_for(remote.address())) return true;
-    socket.set_option(net::socket_base::linger(true, 0), ec);  // RST, not FIN
-    socket.close(ec);
+    // Logged before the reset, so whoever sees the reset can see the record.
     if (context_->access_log && !context_->stopped) {
         context_->access_log(AccessRecord{remote.address().to_string(), {}, "connect", 0, 0, {}});
     }
+    socket.set_option(net::socket_base::linger(true, 0), ec);  // RST, not FIN
+    socket.close(ec);
     return false;
 }
 
