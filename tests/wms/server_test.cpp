@@ -233,16 +233,24 @@ TEST_F(ServerTest, EveryRequestOnAConnectionIsReauthorized) {
     EXPECT_EQ(authorizer_.asked().size(), 4u);  // once at connect, then once per request
 }
 
+// The kernel completes the handshake before the server sees the connection,
+// so the reset reaches the client either as a failed connect (when it
+// arrives first) or as a failed read. Either way no byte of an answer comes.
+bool gets_no_answer(Client& client, std::uint16_t port,
+                    const std::map<std::string, std::string>& headers = {}) {
+    if (client.connect(port)) return true;
+    http::request<http::string_body> request{http::verb::get, capabilities, 11};
+    for (const auto& [name, value] : headers) request.set(name, value);
+    http::response<http::string_body> response;
+    (void)client.send(request);  // may or may not fail: the reset races the write
+    return client.receive(response) && response.body().empty();
+}
+
 TEST_F(ServerTest, UnknownAddressIsResetBeforeAnyRequest) {
     authorizer_.set("127.0.0.1", std::nullopt);
     start();
     Client client;
-    ASSERT_FALSE(client.connect(server_->port()));  // the kernel completes the handshake
-    http::request<http::string_body> request{http::verb::get, capabilities, 11};
-    http::response<http::string_body> response;
-    (void)client.send(request);  // may or may not fail: the reset races the write
-    EXPECT_TRUE(client.receive(response));
-    EXPECT_EQ(response.body(), "");
+    EXPECT_TRUE(gets_no_answer(client, server_->port()));
     const auto records = log();
     ASSERT_EQ(records.size(), 1u);
     EXPECT_EQ(records[0].status, 0u);
@@ -256,15 +264,10 @@ TEST_F(ServerTest, ForwardedHeadersChangeNothing) {
     authorizer_.set("10.77.0.5", ClientView{"mallory", {"world", "gray"}});
     start();
     Client client;
-    ASSERT_FALSE(client.connect(server_->port()));
-    http::response<http::string_body> forged;
-    http::request<http::string_body> request{http::verb::get, capabilities, 11};
-    request.set("X-Forwarded-For", "10.77.0.5");
-    request.set("X-Real-IP", "10.77.0.5");
-    request.set("Forwarded", "for=10.77.0.5");
-    (void)client.send(request);
-    EXPECT_TRUE(client.receive(forged));
-    EXPECT_EQ(forged.body().find("WMS_Capabilities"), std::string::npos);
+    EXPECT_TRUE(gets_no_answer(client, server_->port(),
+                               {{"X-Forwarded-For", "10.77.0.5"},
+                                {"X-Real-IP", "10.77.0.5"},
+                                {"Forwarded", "for=10.77.0.5"}}));
 
     authorizer_.set("127.0.0.1", ClientView{"alice", {"gray"}});
     Client second;
