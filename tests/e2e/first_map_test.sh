@@ -107,4 +107,28 @@ not_registered() { [[ ! -s $LAB_DIR/carol.conf ]] && ! lab_ctl peer list | grep 
 check "an unknown group is refused with exit 1 and a reason" refused_with_reason
 check "a refused peer is not registered and gets no config" not_registered
 
+# wireguard-go is wmsgated's child: when it dies, wmsgated starts it again,
+# re-applies keys, addresses and peers, listens anew, and alice gets maps.
+appliance_wireguard_go() {
+    local pid
+    for pid in $(ip netns pids "$(lab_ns appliance)"); do
+        [[ $(cat "/proc/$pid/comm" 2>/dev/null) == wireguard-go ]] && echo "$pid"
+    done
+}
+old_pid=$(appliance_wireguard_go)
+kill -9 "$old_pid"
+serves_alice_again() {
+    local i
+    for i in $(seq 40); do
+        lab_wms alice "SERVICE=WMS&REQUEST=GetCapabilities" 2>/dev/null | grep -q '<Name>blue-marble</Name>' &&
+            return 0
+        sleep 0.5
+    done
+    return 1
+}
+check "after wireguard-go is killed, alice is served again" serves_alice_again
+new_pid=$(appliance_wireguard_go)
+check "wmsgated started a new wireguard-go" test -n "$new_pid" -a "$new_pid" != "$old_pid"
+check "the restart is logged once" test "$(grep -c 'wireguard-go exited; restarting it' "$LAB_DIR/wmsgated.log")" -eq 1
+
 check_summary
