@@ -173,6 +173,9 @@ lab_cleanup() {
         for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -9 "$pid" 2>/dev/null || true; done
         ip netns del "$ns" 2>/dev/null || true
     done
+    # wireguard-go leaves its control socket behind when it dies by a signal;
+    # the names are this lab's own (unique per tag).
+    rm -f /var/run/wireguard/wg"${LAB_TAG}"*.sock
     LAB_PIDS=()
     LAB_NAMESPACES=()
 }
