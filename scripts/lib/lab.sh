@@ -175,7 +175,8 @@ lab_cleanup() {
     done
     # wireguard-go leaves its control socket behind when it dies by a signal;
     # the names are this lab's own (unique per tag).
-    rm -f /var/run/wireguard/wg"${LAB_TAG}"*.sock
+    local host
+    for host in app ali bob; do rm -f "/var/run/wireguard/wg${LAB_TAG}${host}.sock"; done
     LAB_PIDS=()
     LAB_NAMESPACES=()
 }
