@@ -229,18 +229,18 @@ void PeerCommands::set(const nlohmann::json& a, const Caller& caller, ControlRep
 }
 
 void PeerCommands::disable(const nlohmann::json& a, const Caller& caller, ControlReplyFn& reply) {
-    auto name = args::peer_name(a);
-    if (!name) return reply(name.error());
-    auto changed = registry_.set_disabled(*name, true, actor_of(caller));
-    if (!changed) return reply(args::failure(changed.error(), "peer \"" + *name + "\""));
-    follow(*changed, std::nullopt, ControlReply::success(peer_json(*changed, Clock::now())),
-           std::move(reply));
+    set_in_service(a, caller, reply, Service::out);
 }
 
 void PeerCommands::enable(const nlohmann::json& a, const Caller& caller, ControlReplyFn& reply) {
+    set_in_service(a, caller, reply, Service::in);
+}
+
+void PeerCommands::set_in_service(const nlohmann::json& a, const Caller& caller,
+                                  ControlReplyFn& reply, Service service) {
     auto name = args::peer_name(a);
     if (!name) return reply(name.error());
-    auto changed = registry_.set_disabled(*name, false, actor_of(caller));
+    auto changed = registry_.set_disabled(*name, service == Service::out, actor_of(caller));
     if (!changed) return reply(args::failure(changed.error(), "peer \"" + *name + "\""));
     follow(*changed, std::nullopt, ControlReply::success(peer_json(*changed, Clock::now())),
            std::move(reply));

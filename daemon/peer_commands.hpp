@@ -56,6 +56,9 @@ class PeerCommands {
     void set(const nlohmann::json& args, const Caller& caller, ControlReplyFn& reply);
     void disable(const nlohmann::json& args, const Caller& caller, ControlReplyFn& reply);
     void enable(const nlohmann::json& args, const Caller& caller, ControlReplyFn& reply);
+    enum class Service { in, out };
+    void set_in_service(const nlohmann::json& args, const Caller& caller, ControlReplyFn& reply,
+                        Service service);
     void revoke(const nlohmann::json& args, const Caller& caller, ControlReplyFn& reply);
     void rotate(const nlohmann::json& args, const Caller& caller, ControlReplyFn& reply);
     void config(const nlohmann::json& args, const Caller& caller, ControlReplyFn& reply);

@@ -106,6 +106,16 @@ layers = ["night-lights"]
 TOML
 }
 
+# PIDs of the processes called NAME inside host's namespace. (pgrep alone
+# sees every namespace's processes: the namespaces share one PID space.)
+lab_pids_named() {
+    local pid
+    for pid in $(ip netns pids "$(lab_ns "$1")"); do
+        [[ $(cat "/proc/$pid/comm" 2>/dev/null) == "$2" ]] && echo "$pid"
+    done
+    return 0
+}
+
 lab_ctl() { lab_in appliance "$LAB_BIN/wmsgatectl" --socket "$LAB_DIR/control.sock" "$@"; }
 
 lab_start_appliance() {

@@ -109,13 +109,7 @@ check "a refused peer is not registered and gets no config" not_registered
 
 # wireguard-go is wmsgated's child: when it dies, wmsgated starts it again,
 # re-applies keys, addresses and peers, listens anew, and alice gets maps.
-appliance_wireguard_go() {
-    local pid
-    for pid in $(ip netns pids "$(lab_ns appliance)"); do
-        [[ $(cat "/proc/$pid/comm" 2>/dev/null) == wireguard-go ]] && echo "$pid"
-    done
-}
-old_pid=$(appliance_wireguard_go)
+old_pid=$(lab_pids_named appliance wireguard-go)
 kill -9 "$old_pid"
 serves_alice_again() {
     local i
@@ -127,7 +121,7 @@ serves_alice_again() {
     return 1
 }
 check "after wireguard-go is killed, alice is served again" serves_alice_again
-new_pid=$(appliance_wireguard_go)
+new_pid=$(lab_pids_named appliance wireguard-go)
 check "wmsgated started a new wireguard-go" test -n "$new_pid" -a "$new_pid" != "$old_pid"
 check "the restart is logged once" test "$(grep -c 'wireguard-go exited; restarting it' "$LAB_DIR/wmsgated.log")" -eq 1
 

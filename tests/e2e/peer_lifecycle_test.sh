@@ -18,19 +18,7 @@ LAB_DIR=$(mktemp -d /tmp/wmsgate-lifecycle.XXXXXX)
 source "$repo/scripts/lib/lab.sh"
 trap 'lab_cleanup; rm -rf "$LAB_DIR"' EXIT
 
-passed=0
-failed=0
-check() {
-    local what=$1
-    shift
-    if "$@"; then
-        passed=$((passed + 1))
-        echo "ok: $what"
-    else
-        failed=$((failed + 1))
-        echo "FAILED: $what"
-    fi
-}
+source "$repo/tests/lib/check.sh"
 
 ifname="wg${LAB_TAG}app"
 url="http://$LAB_TUNNEL_ADDRESS:$LAB_WMS_PORT/wms"
@@ -153,7 +141,7 @@ audit_complete() {
 check "the audit trail has the expiry, the revocation and the refused non-admin call" audit_complete
 
 # --- kill -9 in the middle of peer add / revoke -----------------------------
-daemon_pid() { lab_in appliance pgrep -x wmsgated | head -1; }
+daemon_pid() { lab_pids_named appliance wmsgated | head -1; }
 registry_active_keys() {
     lab_ctl peer list --json | /usr/bin/python3 -c '
 import json, sys
@@ -191,5 +179,4 @@ done
 check "after 8 kill -9 mid add/revoke, registry and device agree every time" test "$inconsistent" = 0
 check "alice works after the crashes" test -n "$(caps_layers alice)"
 
-echo "$passed passed, $failed failed"
-[[ $failed -eq 0 ]]
+check_summary
