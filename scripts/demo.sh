@@ -48,8 +48,15 @@ say "Bringing up the clients' tunnels from their issued configs"
 lab_connect_client alice "$out/alice.conf"
 lab_connect_client bob "$out/bob.conf"
 
+# The named layers in a capabilities document (not service or style names).
 layers_of() {
-    grep -o '<Name>[^<]*</Name>' "$1" | sed -e 's/<[^>]*>//g' | grep -v '^WMS$' | paste -sd, -
+    /usr/bin/python3 - "$1" <<'PY'
+import sys
+import xml.etree.ElementTree as ET
+ns = "{http://www.opengis.net/wms}"
+names = [n.text for n in ET.parse(sys.argv[1]).iter(ns + "Layer") for n in n.findall(ns + "Name")]
+print(",".join(names))
+PY
 }
 
 for who in alice bob; do
