@@ -12,6 +12,7 @@
 
 #include "netcfg/errors.hpp"
 #include "netcfg/interface_name.hpp"
+#include "netcfg/netlink_ack.hpp"
 
 namespace wmsgate::netcfg {
 namespace {
@@ -23,18 +24,6 @@ constexpr std::size_t receive_buffer_size = 32768;
 struct RequestBuffer {
     alignas(nlmsghdr) char bytes[1024];
 };
-
-std::error_code kernel_error(int err) {
-    switch (err) {
-        case ENODEV:
-            return make_error_code(Errc::link_not_found);
-        case EPERM:
-        case EACCES:
-            return make_error_code(Errc::netlink_failed);
-        default:
-            return {err, std::system_category()};
-    }
-}
 
 struct AddressDump {
     int ifindex;
@@ -154,7 +143,7 @@ tl::expected<void, std::error_code> Rtnetlink::transact(nlmsghdr* request, Callb
         if (n < 0) return tl::unexpected(std::error_code(errno, std::system_category()));
         const int ret = mnl_cb_run(buf.data(), static_cast<std::size_t>(n), request->nlmsg_seq,
                                    port_id_, callback, data);
-        if (ret < 0) return tl::unexpected(kernel_error(errno));
+        if (ret < 0) return tl::unexpected(kernel_error_code(errno));
         if (ret == MNL_CB_STOP) return {};
     }
 }
