@@ -184,7 +184,9 @@ tl::expected<void, StartupError> Appliance::start_wms() {
 
 tl::expected<void, StartupError> Appliance::start_control() {
     PeerEffects effects;
-    effects.publish_policy = [this] { publish_policy(); };
+    effects.update_policy = [this](const std::vector<provisioning::Peer>& changed) {
+        policy_.update(changed, config_.groups);
+    };
     effects.disconnect = [this](const std::vector<boost::asio::ip::address>& addresses,
                                 std::function<void()> closed) {
         disconnect(addresses, std::move(closed));

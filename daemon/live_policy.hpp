@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <memory>
+#include <vector>
 
 #include "provisioning/policy.hpp"
 #include "wms/authorizer.hpp"
@@ -10,6 +11,7 @@ namespace wmsgate::daemon {
 
 // The WMS's view of the policy. The daemon swaps in a new snapshot after
 // every peer change; request threads only ever load the current one.
+// Writers: only the daemon's event-loop thread, one at a time.
 class LivePolicy final : public wms::Authorizer {
   public:
     LivePolicy() : snapshot_(std::make_shared<const provisioning::PolicySnapshot>()) {}
@@ -17,6 +19,19 @@ class LivePolicy final : public wms::Authorizer {
     void replace(std::shared_ptr<const provisioning::PolicySnapshot> next) {
         snapshot_.store(std::move(next));
     }
+
+    // Copy-on-write: the current snapshot with `changed` as given, swapped in
+    // whole. Load, copy and store are not one atomic step; that is safe
+    // because there is one writer, and readers see the old snapshot or the
+    // new one, never a mix.
+    void update(const std::vector<provisioning::Peer>& changed,
+                const provisioning::GroupLayers& groups) {
+        const auto current = snapshot_.load();
+        replace(
+            std::make_shared<const provisioning::PolicySnapshot>(current->with(changed, groups)));
+    }
+
+    std::shared_ptr<const provisioning::PolicySnapshot> current() const { return snapshot_.load(); }
 
     std::optional<wms::ClientView> view_for(const boost::asio::ip::address& remote) const override {
         const auto current = snapshot_.load();

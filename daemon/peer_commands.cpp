@@ -95,7 +95,7 @@ void PeerCommands::follow(const provisioning::Peer& peer,
     const auto applied = device_.apply(update);
     // The policy follows the registry even when the device did not: a peer
     // the registry took out of service must lose the WMS at once.
-    effects_.publish_policy();
+    effects_.update_policy({peer});
     effects_.rearm_expiry();
     if (!applied) {
         answer = ControlReply::failure(ControlStatus::failed,
@@ -158,9 +158,9 @@ void PeerCommands::add(const nlohmann::json& a, const Caller& caller, ControlRep
     }
     if (!args::flag(a, "no_psk")) peer.preshared_key = netcfg::SecretKey::generate_preshared();
 
-    auto taken = registry_.taken_addresses();
-    if (!taken) return reply(args::failure(taken.error()));
-    auto addresses = provisioning::allocate_addresses(config_.interface.addresses, *taken);
+    auto pool = address_pool();
+    if (!pool) return reply(args::failure(pool.error()));
+    auto addresses = (*pool)->next();
     if (!addresses) return reply(args::failure(addresses.error()));
     peer.ipv4 = addresses->ipv4;
     peer.ipv6 = addresses->ipv6;
@@ -170,19 +170,26 @@ void PeerCommands::add(const nlohmann::json& a, const Caller& caller, ControlRep
         " expires=" + (expires ? provisioning::format_utc(*expires) : "never") +
         " key=" + provisioning::to_string(peer.key_origin);
     auto added = registry_.add(peer, actor_of(caller, details));
-    if (!added) return reply(args::failure(added.error()));
+    if (!added) {
+        // The pool missed an address the registry holds: read it again.
+        if (added.error() == provisioning::Errc::address_taken) pool_.reset();
+        return reply(args::failure(added.error()));
+    }
+    (*pool)->take(*addresses);
 
     netcfg::DeviceUpdate update;
     update.peers.push_back({netcfg::PeerUpdate::Kind::upsert, device_peer(*added)});
     if (auto applied = device_.apply(update); !applied) {
         // Without the device entry the peer could never connect: undo the
         // add, so that the admin can simply try again.
-        (void)registry_.remove(*name, actor_of(caller, "device refused the add"));
+        if (registry_.remove(*name, actor_of(caller, "device refused the add"))) {
+            (*pool)->release(*addresses);
+        }
         return reply(ControlReply::failure(
             ControlStatus::failed, "could not add the peer to " + device_.interface_name() + ": " +
                                        applied.error().message()));
     }
-    effects_.publish_policy();
+    effects_.update_policy({*added});
     effects_.rearm_expiry();
 
     auto result = peer_json(*added, Clock::now());
@@ -281,13 +288,37 @@ void PeerCommands::rotate(const nlohmann::json& a, const Caller& caller, Control
 void PeerCommands::expire(provisioning::Seconds after, provisioning::Seconds upto) {
     auto names = registry_.expiring(after, upto);
     if (!names || names->empty()) return;
+    std::vector<provisioning::Peer> expired;
+    std::vector<provisioning::AuditEntry> audit;
+    netcfg::DeviceUpdate update;
+    std::vector<boost::asio::ip::address> addresses;
     for (const auto& name : *names) {
         auto peer = registry_.find(name);
         if (!peer || !*peer) continue;
-        (void)registry_.audit(
-            {upto, -1, "expire", name, "expired " + provisioning::format_utc(upto)});
-        follow(**peer, std::nullopt, ControlReply::success(nullptr), [](ControlReply) {});
+        audit.push_back({upto, -1, "expire", name, "expired " + provisioning::format_utc(upto)});
+        update.peers.push_back({netcfg::PeerUpdate::Kind::remove, device_peer(**peer)});
+        addresses.emplace_back((*peer)->ipv4);
+        if ((*peer)->ipv6) addresses.emplace_back(*(*peer)->ipv6);
+        expired.push_back(std::move(**peer));
     }
+    if (expired.empty()) return;
+    (void)registry_.audit(audit);
+    // A device that refused is repaired by the next start-up's reconcile;
+    // until then the policy below keeps the expired peers from the WMS.
+    (void)device_.apply(update);
+    effects_.update_policy(expired);
+    effects_.disconnect(addresses, [] {});
+}
+
+tl::expected<provisioning::AddressPool*, std::error_code> PeerCommands::address_pool() {
+    if (!pool_) {
+        auto taken = registry_.taken_addresses();
+        if (!taken) return tl::unexpected(taken.error());
+        auto pool = provisioning::AddressPool::make(config_.interface.addresses, *taken);
+        if (!pool) return tl::unexpected(pool.error());
+        pool_ = std::move(*pool);
+    }
+    return &*pool_;
 }
 
 }  // namespace wmsgate::daemon

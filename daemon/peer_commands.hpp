@@ -11,14 +11,16 @@
 #include "daemon/control_server.hpp"
 #include "netcfg/key.hpp"
 #include "netcfg/wg_device.hpp"
+#include "provisioning/address_pool.hpp"
 #include "provisioning/registry.hpp"
 
 namespace wmsgate::daemon {
 
 // What a peer change sets off outside the registry and the device.
 struct PeerEffects {
-    // Rebuilds the policy snapshot from the registry and swaps it in.
-    std::function<void()> publish_policy;
+    // Puts these peers, as the registry now has them, into the policy
+    // snapshot (a copy with just them changed) and swaps it in.
+    std::function<void(const std::vector<provisioning::Peer>& changed)> update_policy;
     // Closes the WMS connections of these addresses; `closed` runs after.
     std::function<void(const std::vector<boost::asio::ip::address>&, std::function<void()> closed)>
         disconnect;
@@ -31,7 +33,7 @@ struct PeerEffects {
 // The control socket's commands, one member function each. A change goes to
 // the registry first (one transaction, with its audit line) and then to the
 // device, one peer at a time, so a crash in between is repaired by
-// start-up's reconcile; then the policy is rebuilt. A peer taken out of
+// start-up's reconcile; then the policy is updated. A peer taken out of
 // service (revoked, disabled, expired) gets its reply only once it is off the
 // device and its WMS connections are closed.
 class PeerCommands {
@@ -42,7 +44,9 @@ class PeerCommands {
     void handle(const ControlRequest& request, const Caller& caller, ControlReplyFn reply);
 
     // The expiry timer's work: takes the peers whose expiry passed in
-    // (after, upto] off the device and closes their connections.
+    // (after, upto] off the device and closes their connections, all of
+    // them with one audit transaction, one device update and one policy
+    // update. The timer re-arms itself afterwards.
     void expire(provisioning::Seconds after, provisioning::Seconds upto);
 
   private:
@@ -69,18 +73,23 @@ class PeerCommands {
 
     // Brings the device in line with one changed peer (on the device when
     // active, off it otherwise; `old_key` is removed too, after a rotation),
-    // rebuilds the policy, re-arms the expiry timer and, for a peer out of
+    // updates the policy, re-arms the expiry timer and, for a peer out of
     // service or re-keyed, closes its connections before replying.
     void follow(const provisioning::Peer& peer, const std::optional<netcfg::PublicKey>& old_key,
                 ControlReply answer, ControlReplyFn reply);
     std::string client_config(const provisioning::Peer& peer,
                               const netcfg::SecretKey* private_key) const;
+    // The address pool, read from the registry on first use.
+    tl::expected<provisioning::AddressPool*, std::error_code> address_pool();
 
     const Config& config_;
     provisioning::Registry& registry_;
     netcfg::WgDevice& device_;
     netcfg::PublicKey server_key_;
     PeerEffects effects_;
+    // Kept between adds; dropped (and read again) should the registry ever
+    // disagree with it.
+    std::optional<provisioning::AddressPool> pool_;
 };
 
 }  // namespace wmsgate::daemon

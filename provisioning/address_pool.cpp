@@ -1,8 +1,6 @@
 #include "provisioning/address_pool.hpp"
 
-#include <array>
-#include <cstdint>
-#include <unordered_set>
+#include <algorithm>
 
 #include "provisioning/errors.hpp"
 
@@ -10,122 +8,176 @@ namespace wmsgate::provisioning {
 namespace ip = boost::asio::ip;
 namespace {
 
-// An IPv6 address as two 64-bit halves, so host parts can be counted.
-struct U128 {
+// An address as two 64-bit halves, IPv4 in the low one, so that host parts
+// are plain integers.
+struct Halves {
     std::uint64_t high = 0;
     std::uint64_t low = 0;
-    friend bool operator==(const U128&, const U128&) = default;
 };
 
-U128 to_u128(const ip::address_v6& a) {
-    const auto bytes = a.to_bytes();
-    U128 out;
-    for (int i = 0; i < 8; ++i) out.high = (out.high << 8) | bytes[static_cast<std::size_t>(i)];
-    for (int i = 8; i < 16; ++i) out.low = (out.low << 8) | bytes[static_cast<std::size_t>(i)];
+Halves halves_of(const ip::address& a) {
+    if (a.is_v4()) return {0, a.to_v4().to_uint()};
+    const auto bytes = a.to_v6().to_bytes();
+    Halves out;
+    for (std::size_t i = 0; i < 8; ++i) out.high = (out.high << 8) | bytes[i];
+    for (std::size_t i = 8; i < 16; ++i) out.low = (out.low << 8) | bytes[i];
     return out;
 }
 
-ip::address_v6 from_u128(U128 value) {
+ip::address address_of(HostRange::Family family, Halves value) {
+    if (family == HostRange::Family::v4)
+        return ip::address_v4(static_cast<std::uint32_t>(value.low));
     ip::address_v6::bytes_type bytes{};
-    for (int i = 15; i >= 8; --i, value.low >>= 8)
-        bytes[static_cast<std::size_t>(i)] = static_cast<unsigned char>(value.low & 0xff);
-    for (int i = 7; i >= 0; --i, value.high >>= 8)
-        bytes[static_cast<std::size_t>(i)] = static_cast<unsigned char>(value.high & 0xff);
+    for (std::size_t i = 16; i-- > 8; value.low >>= 8)
+        bytes[i] = static_cast<unsigned char>(value.low & 0xff);
+    for (std::size_t i = 8; i-- > 0; value.high >>= 8)
+        bytes[i] = static_cast<unsigned char>(value.high & 0xff);
     return ip::address_v6(bytes);
 }
 
-struct U128Hash {
-    std::size_t operator()(const U128& v) const {
-        return std::hash<std::uint64_t>()(v.high) ^ (std::hash<std::uint64_t>()(v.low) << 1);
-    }
-};
+std::uint64_t low_bits_mask(unsigned bits) {
+    return bits >= 64 ? UINT64_MAX : (std::uint64_t{1} << bits) - 1;
+}
 
 }  // namespace
 
-tl::expected<ip::address_v4, std::error_code> next_free_ipv4(
-    const netcfg::IpPrefix& interface_prefix, const std::vector<ip::address_v4>& taken) {
-    if (!interface_prefix.address.is_v4() || interface_prefix.length > 32)
+tl::expected<HostRange, std::error_code> HostRange::of(const netcfg::IpPrefix& interface_prefix,
+                                                       Family family) {
+    const bool v4 = family == Family::v4;
+    const unsigned width = v4 ? 32 : 128;
+    if (interface_prefix.address.is_v4() != v4 || interface_prefix.length > width)
         return tl::unexpected(make_error_code(Errc::invalid_prefix));
 
-    // 64-bit arithmetic: a /0 spans 2^32 addresses, one more than uint32_t holds.
-    const std::uint64_t size = std::uint64_t{1} << (32 - interface_prefix.length);
-    const std::uint64_t network = interface_prefix.network().address.to_v4().to_uint();
-    std::uint64_t first = network;
-    std::uint64_t last = network + size - 1;
-    if (interface_prefix.length < 31) {
-        ++first;  // the network address
-        --last;   // the broadcast address
-    }
+    HostRange range;
+    range.family_ = family;
+    const Halves network = halves_of(interface_prefix.network().address);
+    range.network_high_ = network.high;
+    range.network_low_ = network.low;
+    range.host_mask_ = low_bits_mask(width - interface_prefix.length);
+    // The first and last host addresses are reserved but in the smallest
+    // prefixes, where every address is needed (RFC 3021, RFC 6164).
+    const bool reserved_ends = interface_prefix.length < width - 1;
+    range.first_ = reserved_ends ? 1 : 0;
+    range.last_ = v4 && reserved_ends ? range.host_mask_ - 1 : range.host_mask_;
+    range.appliance_ = halves_of(interface_prefix.address).low & range.host_mask_;
+    range.lowest_free_ = range.first_;
+    range.take(interface_prefix.address);
+    return range;
+}
 
-    const std::uint32_t appliance = interface_prefix.address.to_v4().to_uint();
-    std::unordered_set<std::uint32_t> used;
-    used.reserve(taken.size() + 1);
-    used.insert(appliance);
-    for (const auto& a : taken) used.insert(a.to_uint());
+std::optional<std::uint64_t> HostRange::offset_of(const ip::address& address) const {
+    if (address.is_v4() != (family_ == Family::v4)) return std::nullopt;
+    const Halves a = halves_of(address);
+    if (a.high != network_high_ || (a.low & ~host_mask_) != network_low_) return std::nullopt;
+    const std::uint64_t offset = a.low & host_mask_;
+    if (offset < first_ || offset > last_) return std::nullopt;
+    return offset;
+}
 
-    // Every address skipped is in `used`, so this visits at most
-    // used.size() + 1 addresses however large the prefix.
-    for (std::uint64_t candidate = first; candidate <= last; ++candidate) {
-        const auto host = static_cast<std::uint32_t>(candidate);
-        if (!used.contains(host)) return ip::address_v4(host);
+void HostRange::take(const ip::address& address) {
+    const auto offset = offset_of(address);
+    if (!offset) return;
+    used_.insert(*offset);
+    if (lowest_free_ == offset) skip_taken();
+}
+
+void HostRange::release(const ip::address& address) {
+    const auto offset = offset_of(address);
+    if (!offset || *offset == appliance_) return;
+    if (used_.erase(*offset) == 0) return;
+    lowest_free_ = std::min(lowest_free_.value_or(*offset), *offset);
+}
+
+void HostRange::skip_taken() {
+    while (lowest_free_ && used_.contains(*lowest_free_)) {
+        if (*lowest_free_ == last_) {
+            lowest_free_.reset();
+        } else {
+            ++*lowest_free_;
+        }
     }
-    return tl::unexpected(make_error_code(Errc::prefix_full));
+}
+
+std::optional<ip::address> HostRange::lowest_free() const {
+    if (!lowest_free_) return std::nullopt;
+    return address_of(family_, {network_high_, network_low_ | *lowest_free_});
+}
+
+tl::expected<ip::address_v4, std::error_code> next_free_ipv4(
+    const netcfg::IpPrefix& interface_prefix, const std::vector<ip::address_v4>& taken) {
+    auto range = HostRange::of(interface_prefix, HostRange::Family::v4);
+    if (!range) return tl::unexpected(range.error());
+    for (const auto& a : taken) range->take(a);
+    const auto free = range->lowest_free();
+    if (!free) return tl::unexpected(make_error_code(Errc::prefix_full));
+    return free->to_v4();
 }
 
 tl::expected<ip::address_v6, std::error_code> next_free_ipv6(
     const netcfg::IpPrefix& interface_prefix, const std::vector<ip::address_v6>& taken) {
-    if (!interface_prefix.address.is_v6() || interface_prefix.length > 128)
+    auto range = HostRange::of(interface_prefix, HostRange::Family::v6);
+    if (!range) return tl::unexpected(range.error());
+    for (const auto& a : taken) range->take(a);
+    const auto free = range->lowest_free();
+    if (!free) return tl::unexpected(make_error_code(Errc::prefix_full));
+    return free->to_v6();
+}
+
+tl::expected<AddressPool, std::error_code> AddressPool::make(
+    const std::vector<netcfg::IpPrefix>& interface_prefixes,
+    const std::vector<ip::address>& taken) {
+    const auto first_of = [&](bool v4) {
+        return std::find_if(interface_prefixes.begin(), interface_prefixes.end(),
+                            [v4](const netcfg::IpPrefix& p) { return p.address.is_v4() == v4; });
+    };
+    const auto prefix4 = first_of(true);
+    if (prefix4 == interface_prefixes.end())
         return tl::unexpected(make_error_code(Errc::invalid_prefix));
-
-    const U128 network = to_u128(interface_prefix.network().address.to_v6());
-    // The number of host bits; only the low 64 of them are ever walked, since
-    // a prefix holding more than 2^64 addresses can never be full.
-    const unsigned host_bits = 128u - interface_prefix.length;
-    const std::uint64_t last_offset =
-        host_bits >= 64 ? UINT64_MAX : (std::uint64_t{1} << host_bits) - 1;
-    const std::uint64_t first_offset = interface_prefix.length < 127 ? 1 : 0;
-
-    std::unordered_set<U128, U128Hash> used;
-    used.reserve(taken.size() + 1);
-    used.insert(to_u128(interface_prefix.address.to_v6()));
-    for (const auto& a : taken) used.insert(to_u128(a));
-
-    for (std::uint64_t offset = first_offset; offset <= last_offset; ++offset) {
-        // The network's low half is zero wherever offsets reach.
-        const U128 candidate{network.high, network.low | offset};
-        if (!used.contains(candidate)) return from_u128(candidate);
-        if (offset == UINT64_MAX) break;
+    auto v4 = HostRange::of(*prefix4, HostRange::Family::v4);
+    if (!v4) return tl::unexpected(v4.error());
+    std::optional<HostRange> v6;
+    if (const auto prefix6 = first_of(false); prefix6 != interface_prefixes.end()) {
+        auto range = HostRange::of(*prefix6, HostRange::Family::v6);
+        if (!range) return tl::unexpected(range.error());
+        v6 = std::move(*range);
     }
-    return tl::unexpected(make_error_code(Errc::prefix_full));
+    AddressPool pool(std::move(*v4), std::move(v6));
+    for (const auto& a : taken) {
+        // Each range ignores the other family's addresses.
+        pool.v4_.take(a);
+        if (pool.v6_) pool.v6_->take(a);
+    }
+    return pool;
+}
+
+tl::expected<PeerAddresses, std::error_code> AddressPool::next() const {
+    const auto ipv4 = v4_.lowest_free();
+    if (!ipv4) return tl::unexpected(make_error_code(Errc::prefix_full));
+    PeerAddresses out{ipv4->to_v4(), std::nullopt};
+    if (v6_) {
+        const auto ipv6 = v6_->lowest_free();
+        if (!ipv6) return tl::unexpected(make_error_code(Errc::prefix_full));
+        out.ipv6 = ipv6->to_v6();
+    }
+    return out;
+}
+
+void AddressPool::take(const PeerAddresses& addresses) {
+    v4_.take(addresses.ipv4);
+    if (v6_ && addresses.ipv6) v6_->take(*addresses.ipv6);
+}
+
+void AddressPool::release(const PeerAddresses& addresses) {
+    v4_.release(addresses.ipv4);
+    if (v6_ && addresses.ipv6) v6_->release(*addresses.ipv6);
 }
 
 tl::expected<PeerAddresses, std::error_code> allocate_addresses(
     const std::vector<netcfg::IpPrefix>& interface_prefixes,
     const std::vector<ip::address>& taken) {
-    const netcfg::IpPrefix* v4 = nullptr;
-    const netcfg::IpPrefix* v6 = nullptr;
-    for (const auto& prefix : interface_prefixes) {
-        if (prefix.address.is_v4() && v4 == nullptr) v4 = &prefix;
-        if (prefix.address.is_v6() && v6 == nullptr) v6 = &prefix;
-    }
-    if (v4 == nullptr) return tl::unexpected(make_error_code(Errc::invalid_prefix));
-
-    std::vector<ip::address_v4> taken4;
-    std::vector<ip::address_v6> taken6;
-    for (const auto& a : taken) {
-        if (a.is_v4()) taken4.push_back(a.to_v4());
-        if (a.is_v6()) taken6.push_back(a.to_v6());
-    }
-    PeerAddresses out;
-    auto ipv4 = next_free_ipv4(*v4, taken4);
-    if (!ipv4) return tl::unexpected(ipv4.error());
-    out.ipv4 = *ipv4;
-    if (v6 != nullptr) {
-        auto ipv6 = next_free_ipv6(*v6, taken6);
-        if (!ipv6) return tl::unexpected(ipv6.error());
-        out.ipv6 = *ipv6;
-    }
-    return out;
+    return AddressPool::make(interface_prefixes, taken).and_then([](const AddressPool& pool) {
+        return pool.next();
+    });
 }
 
 }  // namespace wmsgate::provisioning

@@ -1,22 +1,89 @@
 #include "provisioning/policy.hpp"
 
+#include <algorithm>
+#include <iterator>
+#include <string_view>
+#include <unordered_set>
+
 namespace wmsgate::provisioning {
 namespace ip = boost::asio::ip;
+namespace {
+
+// Slots are (address, entry) pairs, ordered by address alone.
+template <typename Slot>
+bool address_less(const Slot& a, const Slot& b) {
+    return a.first < b.first;
+}
+
+// Of each run of slots with one address, keeps the first. Two peers never
+// claim one address (the registry's UNIQUE constraints rule it out); this
+// only keeps the snapshot well-formed should they.
+template <typename Slot>
+void drop_repeated(std::vector<Slot>& slots) {
+    const auto same = [](const Slot& a, const Slot& b) { return a.first == b.first; };
+    slots.erase(std::unique(slots.begin(), slots.end(), same), slots.end());
+}
+
+template <typename Slot>
+void sort_unique(std::vector<Slot>& slots) {
+    std::stable_sort(slots.begin(), slots.end(), address_less<Slot>);
+    drop_repeated(slots);
+}
+
+}  // namespace
+
+void PolicySnapshot::enter(const Peer& peer, const GroupLayers& groups, std::vector<Slot>& out) {
+    if (peer.revoked || peer.disabled) return;
+    auto entry = std::make_shared<Entry>();
+    entry->access.peer = peer.name;
+    entry->access.layers.insert(peer.layers.begin(), peer.layers.end());
+    entry->expires = peer.expires;
+    for (const auto& group : peer.groups) {
+        // A group the config no longer defines grants nothing; the peer
+        // keeps its membership in case the group comes back.
+        const auto it = groups.find(group);
+        if (it != groups.end()) entry->access.layers.insert(it->second.begin(), it->second.end());
+    }
+    out.emplace_back(ip::address(peer.ipv4), entry);
+    if (peer.ipv6) out.emplace_back(ip::address(*peer.ipv6), std::move(entry));
+}
 
 PolicySnapshot::PolicySnapshot(const std::vector<Peer>& peers, const GroupLayers& groups) {
-    for (const auto& peer : peers) {
-        if (peer.revoked || peer.disabled) continue;
-        Entry entry{{peer.name, {peer.layers.begin(), peer.layers.end()}}, peer.expires};
-        for (const auto& group : peer.groups) {
-            // A group the config no longer defines grants nothing; the peer
-            // keeps its membership in case the group comes back.
-            const auto it = groups.find(group);
-            if (it != groups.end())
-                entry.access.layers.insert(it->second.begin(), it->second.end());
-        }
-        if (peer.ipv6) by_address_.emplace(ip::address(*peer.ipv6), entry);
-        by_address_.emplace(ip::address(peer.ipv4), std::move(entry));
-    }
+    by_address_.reserve(peers.size());
+    for (const auto& peer : peers) enter(peer, groups, by_address_);
+    sort_unique(by_address_);
+}
+
+PolicySnapshot PolicySnapshot::with(const std::vector<Peer>& changed,
+                                    const GroupLayers& groups) const {
+    std::unordered_set<std::string_view> names;
+    for (const auto& peer : changed) names.insert(peer.name);
+    std::vector<Slot> entered;
+    for (const auto& peer : changed) enter(peer, groups, entered);
+    sort_unique(entered);
+
+    std::vector<Slot> kept;
+    kept.reserve(by_address_.size());
+    std::copy_if(by_address_.begin(), by_address_.end(), std::back_inserter(kept),
+                 [&](const Slot& slot) { return !names.contains(slot.second->access.peer); });
+
+    PolicySnapshot out;
+    out.by_address_.reserve(kept.size() + entered.size());
+    // merge takes from its first range on ties, so a changed peer keeps an
+    // address over an unchanged one.
+    std::merge(std::make_move_iterator(entered.begin()), std::make_move_iterator(entered.end()),
+               std::make_move_iterator(kept.begin()), std::make_move_iterator(kept.end()),
+               std::back_inserter(out.by_address_), address_less<Slot>);
+    drop_repeated(out.by_address_);
+    return out;
+}
+
+std::size_t PolicySnapshot::peers_in_service(Clock::time_point now) const {
+    // Every peer has exactly one IPv4 address.
+    return static_cast<std::size_t>(
+        std::count_if(by_address_.begin(), by_address_.end(), [now](const Slot& slot) {
+            return slot.first.is_v4() && !(slot.second->expires && *slot.second->expires <= now);
+        }));
 }
 
 std::optional<PeerAccess> PolicySnapshot::lookup(const ip::address& remote,
@@ -25,10 +92,13 @@ std::optional<PeerAccess> PolicySnapshot::lookup(const ip::address& remote,
     const ip::address key = remote.is_v6() && remote.to_v6().is_v4_mapped()
                                 ? ip::address(ip::make_address_v4(ip::v4_mapped, remote.to_v6()))
                                 : remote;
-    const auto it = by_address_.find(key);
-    if (it == by_address_.end()) return std::nullopt;
-    if (it->second.expires && *it->second.expires <= now) return std::nullopt;
-    return it->second.access;
+    const auto it =
+        std::lower_bound(by_address_.begin(), by_address_.end(), key,
+                         [](const Slot& slot, const ip::address& a) { return slot.first < a; });
+    if (it == by_address_.end() || it->first != key) return std::nullopt;
+    const Entry& entry = *it->second;
+    if (entry.expires && *entry.expires <= now) return std::nullopt;
+    return entry.access;
 }
 
 }  // namespace wmsgate::provisioning

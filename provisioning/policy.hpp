@@ -2,9 +2,11 @@
 
 #include <boost/asio/ip/address.hpp>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "provisioning/peer.hpp"
@@ -19,14 +21,20 @@ struct PeerAccess {
     std::set<std::string> layers;
 };
 
-// Immutable: address -> peer -> visible layers. Rebuilt whole after every
-// change and swapped in by the daemon, so readers never lock.
+// Immutable: address -> peer -> visible layers. A change makes a new
+// snapshot (built whole at start-up, copied with a few peers changed after
+// that), which the daemon swaps in, so readers never lock.
 class PolicySnapshot {
   public:
     PolicySnapshot() = default;
     // Disabled and revoked peers are left out: their addresses are nobody's.
     // A peer's layers are its groups' layers plus its direct grants.
     PolicySnapshot(const std::vector<Peer>& peers, const GroupLayers& groups);
+
+    // A copy in which `changed` are as given: every entry naming one of them
+    // is dropped, and the ones in service are entered anew. Costs one pass
+    // over the snapshot; the entries of other peers are shared, not copied.
+    PolicySnapshot with(const std::vector<Peer>& changed, const GroupLayers& groups) const;
 
     // nullopt for an address that belongs to no peer, or to one whose expiry
     // is at or before `now`: expiry takes effect on the next request even
@@ -37,12 +45,21 @@ class PolicySnapshot {
         return lookup(remote, Clock::now());
     }
 
+    // How many peers are in service at `now` (not expired; disabled and
+    // revoked ones are not in the snapshot at all). One pass.
+    std::size_t peers_in_service(Clock::time_point now) const;
+
   private:
     struct Entry {
         PeerAccess access;
         std::optional<Seconds> expires;
     };
-    std::map<boost::asio::ip::address, Entry> by_address_;
+    using Slot = std::pair<boost::asio::ip::address, std::shared_ptr<const Entry>>;
+
+    static void enter(const Peer& peer, const GroupLayers& groups, std::vector<Slot>& out);
+
+    // Sorted by address, each address once.
+    std::vector<Slot> by_address_;
 };
 
 }  // namespace wmsgate::provisioning

@@ -125,6 +125,14 @@ tl::expected<void, std::error_code> Registry::audit(const AuditEntry& entry) {
     return rows::insert_audit(db_.get(), entry);
 }
 
+tl::expected<void, std::error_code> Registry::audit(const std::vector<AuditEntry>& entries) {
+    auto tx = Transaction::begin(db_.get(), Transaction::Mode::write);
+    if (!tx) return tl::unexpected(tx.error());
+    for (const auto& entry : entries)
+        if (auto done = rows::insert_audit(db_.get(), entry); !done) return done;
+    return tx->commit();
+}
+
 tl::expected<std::vector<AuditEntry>, std::error_code> Registry::audit_since(Seconds since) const {
     auto stmt = Statement::prepare(db_.get(),
                                    "SELECT time, caller_uid, action, peer, details FROM audit "

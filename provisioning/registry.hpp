@@ -75,6 +75,8 @@ class Registry {
                                                                      Seconds upto) const;
 
     tl::expected<void, std::error_code> audit(const AuditEntry& entry);
+    // All of them in one transaction (one disk sync), or none.
+    tl::expected<void, std::error_code> audit(const std::vector<AuditEntry>& entries);
     // Oldest first.
     tl::expected<std::vector<AuditEntry>, std::error_code> audit_since(Seconds since) const;
 

@@ -112,5 +112,91 @@ TEST(AllocateAddresses, OneOfEachFamilyConfigured) {
               Errc::prefix_full);
 }
 
+TEST(AddressPool, HandsOutLowestFirstAndOnlyTakenAddressesCount) {
+    auto pool = AddressPool::make({prefix("10.77.0.1/24"), prefix("fd77::1/64")},
+                                  {ip::address(v4("10.77.0.3")), ip::address(v6("fd77::2"))})
+                    .value();
+    const auto first = pool.next().value();
+    EXPECT_EQ(first.ipv4, v4("10.77.0.2"));
+    EXPECT_EQ(first.ipv6, v6("fd77::3"));
+    // next() alone reserves nothing.
+    EXPECT_EQ(pool.next().value().ipv4, v4("10.77.0.2"));
+
+    pool.take(first);
+    const auto second = pool.next().value();
+    EXPECT_EQ(second.ipv4, v4("10.77.0.4"));  // .3 was taken already
+    EXPECT_EQ(second.ipv6, v6("fd77::4"));
+}
+
+TEST(AddressPool, AReleasedAddressIsTheNextOneAgain) {
+    auto pool = AddressPool::make({prefix("10.77.0.1/24")}, {}).value();
+    std::vector<PeerAddresses> given;
+    for (int i = 0; i < 5; ++i) {
+        given.push_back(pool.next().value());
+        pool.take(given.back());
+    }
+    EXPECT_EQ(given.back().ipv4, v4("10.77.0.6"));
+    pool.release(given[1]);  // 10.77.0.3
+    EXPECT_EQ(pool.next().value().ipv4, v4("10.77.0.3"));
+    pool.take(given[1]);
+    EXPECT_EQ(pool.next().value().ipv4, v4("10.77.0.7"));
+    // The appliance's own address is never given back.
+    pool.release({v4("10.77.0.1"), std::nullopt});
+    EXPECT_EQ(pool.next().value().ipv4, v4("10.77.0.7"));
+}
+
+TEST(AddressPool, FullIsAnErrorUntilAnAddressIsReleased) {
+    auto pool = AddressPool::make({prefix("10.77.0.1/29")}, {}).value();  // .2 to .6
+    for (int i = 0; i < 5; ++i) pool.take(pool.next().value());
+    EXPECT_EQ(pool.next().error(), Errc::prefix_full);
+    pool.release({v4("10.77.0.5"), std::nullopt});
+    EXPECT_EQ(pool.next().value().ipv4, v4("10.77.0.5"));
+    pool.take(pool.next().value());
+    EXPECT_EQ(pool.next().error(), Errc::prefix_full);
+
+    auto v6_full = AddressPool::make({prefix("10.77.0.1/24"), prefix("fd77::1/127")}, {}).value();
+    v6_full.take(v6_full.next().value());
+    EXPECT_EQ(v6_full.next().error(), Errc::prefix_full);
+    EXPECT_EQ(AddressPool::make({prefix("fd77::1/64")}, {}).error(), Errc::invalid_prefix);
+}
+
+// A pool told of every address it hands out gives what a fresh allocation
+// over all addresses taken so far gives, also with taken addresses scattered
+// and some given back.
+TEST(AddressPool, AgreesWithAFreshAllocationEveryStep) {
+    const std::vector<netcfg::IpPrefix> prefixes = {prefix("10.77.0.1/23"), prefix("fd77::1/120")};
+    std::vector<ip::address> taken;
+    for (unsigned host : {2u, 3u, 7u, 40u, 41u, 200u, 300u})
+        taken.emplace_back(ip::address_v4(0x0a4d0000u | host));
+    for (unsigned host : {2u, 5u, 6u}) {
+        auto bytes = v6("fd77::").to_bytes();
+        bytes[15] = static_cast<unsigned char>(host);
+        taken.emplace_back(ip::address_v6(bytes));
+    }
+    auto pool = AddressPool::make(prefixes, taken).value();
+    for (int step = 0; step < 260; ++step) {
+        const auto fresh = allocate_addresses(prefixes, taken);
+        const auto kept = pool.next();
+        ASSERT_EQ(fresh.has_value(), kept.has_value()) << "step " << step;
+        if (!fresh) {
+            EXPECT_EQ(fresh.error(), kept.error());
+            break;
+        }
+        ASSERT_EQ(fresh->ipv4, kept->ipv4) << "step " << step;
+        ASSERT_EQ(fresh->ipv6, kept->ipv6) << "step " << step;
+        pool.take(*kept);
+        taken.emplace_back(kept->ipv4);
+        taken.emplace_back(*kept->ipv6);
+        if (step % 50 == 49) {
+            // Give back the address taken ten steps ago.
+            const auto back = taken.size() - 20;
+            const PeerAddresses given{taken[back].to_v4(), taken[back + 1].to_v6()};
+            pool.release(given);
+            taken.erase(taken.begin() + static_cast<std::ptrdiff_t>(back),
+                        taken.begin() + static_cast<std::ptrdiff_t>(back) + 2);
+        }
+    }
+}
+
 }  // namespace
 }  // namespace wmsgate::provisioning

@@ -101,5 +101,79 @@ TEST(PolicyStates, DirectLayersAndIpv6AndOutOfServicePeers) {
     EXPECT_FALSE(policy.lookup(ip::make_address("10.77.0.8"), now));
 }
 
+TEST_F(PolicyTest, WithChangesOnlyTheNamedPeersAndLeavesTheOriginalAlone) {
+    Peer alice = peer("alice", "10.77.0.2", {"night"});
+    alice.ipv6 = ip::make_address_v6("fd77::2");
+    const auto next = policy.with({alice, peer("erin", "10.77.0.6", {"survey"})}, groups);
+
+    EXPECT_EQ(next.lookup(ip::make_address("10.77.0.2"))->layers,
+              (std::set<std::string>{"lights", "ortho"}));
+    EXPECT_EQ(next.lookup(ip::make_address("fd77::2"))->peer, "alice");
+    EXPECT_EQ(next.lookup(ip::make_address("10.77.0.6"))->peer, "erin");
+    EXPECT_EQ(next.lookup(ip::make_address("10.77.0.3"))->peer, "bob");
+    EXPECT_EQ(next.lookup(ip::make_address("10.77.0.5"))->peer, "dave");
+    EXPECT_EQ(next.peers_in_service(Clock::now()), 5u);
+
+    // Snapshots are immutable: the one readers may still hold is unchanged.
+    EXPECT_EQ(policy.lookup(ip::make_address("10.77.0.2"))->layers,
+              (std::set<std::string>{"ortho", "parcels"}));
+    EXPECT_FALSE(policy.lookup(ip::make_address("10.77.0.6")));
+    EXPECT_EQ(policy.peers_in_service(Clock::now()), 4u);
+}
+
+TEST_F(PolicyTest, WithDropsPeersTakenOutOfService) {
+    Peer bob = peer("bob", "10.77.0.3", {"survey", "night"});
+    bob.revoked = std::chrono::time_point_cast<std::chrono::seconds>(Clock::now());
+    Peer carol = peer("carol", "10.77.0.4", {"gone"});
+    carol.disabled = true;
+    const auto next = policy.with({bob, carol}, groups);
+    EXPECT_FALSE(next.lookup(ip::make_address("10.77.0.3")));
+    EXPECT_FALSE(next.lookup(ip::make_address("10.77.0.4")));
+    EXPECT_EQ(next.lookup(ip::make_address("10.77.0.2"))->peer, "alice");
+    EXPECT_EQ(next.peers_in_service(Clock::now()), 2u);
+
+    // Enabled again, carol is back.
+    carol.disabled = false;
+    EXPECT_EQ(next.with({carol}, groups).lookup(ip::make_address("10.77.0.4"))->peer, "carol");
+}
+
+// Step by step, the copy-on-write snapshot answers every address exactly as
+// one built whole from the same peers.
+TEST(PolicyWith, AgreesWithAWholeRebuild) {
+    const GroupLayers groups{{"a", {"l1"}}, {"b", {"l2", "l3"}}};
+    const auto now = Clock::now();
+    std::vector<Peer> peers;
+    PolicySnapshot incremental;
+    for (int i = 0; i < 60; ++i) {
+        const std::string name = "p" + std::to_string(i % 40);
+        Peer p =
+            peer(name, ("10.77.0." + std::to_string(2 + i % 40)).c_str(), {i % 3 == 0 ? "a" : "b"});
+        if (i % 2 == 0) p.ipv6 = ip::make_address_v6("fd77::" + std::to_string(2 + i % 40));
+        if (i % 7 == 0) p.disabled = true;
+        if (i % 11 == 0) p.layers = {"l9"};
+        if (i % 13 == 0)
+            p.expires =
+                std::chrono::time_point_cast<std::chrono::seconds>(now) - std::chrono::seconds(1);
+        std::erase_if(peers, [&](const Peer& q) { return q.name == name; });
+        peers.push_back(p);
+        incremental = incremental.with({p}, groups);
+
+        const PolicySnapshot whole(peers, groups);
+        ASSERT_EQ(incremental.peers_in_service(now), whole.peers_in_service(now)) << "step " << i;
+        for (int host = 1; host < 45; ++host) {
+            for (const auto& text :
+                 {"10.77.0." + std::to_string(host), "fd77::" + std::to_string(host)}) {
+                const auto a = incremental.lookup(ip::make_address(text), now);
+                const auto b = whole.lookup(ip::make_address(text), now);
+                ASSERT_EQ(a.has_value(), b.has_value()) << text << " step " << i;
+                if (a) {
+                    EXPECT_EQ(a->peer, b->peer);
+                    EXPECT_EQ(a->layers, b->layers);
+                }
+            }
+        }
+    }
+}
+
 }  // namespace
 }  // namespace wmsgate::provisioning
