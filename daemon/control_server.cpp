@@ -1,15 +1,15 @@
 #include "daemon/control_server.hpp"
 
-#include <grp.h>
-#include <pwd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/asio/read_until.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/streambuf.hpp>
 #include <boost/asio/write.hpp>
+#include <cerrno>
 #include <memory>
 #include <vector>
 
@@ -20,24 +20,8 @@ using local = asio::local::stream_protocol;
 bool caller_is_admin(const Caller& caller, std::optional<gid_t> admin_gid) {
     if (caller.uid == 0) return true;
     if (!admin_gid) return false;
-    if (caller.gid == *admin_gid) return true;
-    // Supplementary groups of the calling user, as the group database has them.
-    std::vector<char> buffer(16384);
-    passwd pw{};
-    passwd* found = nullptr;
-    if (::getpwuid_r(caller.uid, &pw, buffer.data(), buffer.size(), &found) != 0 || !found) {
-        return false;
-    }
-    int count = 64;
-    std::vector<gid_t> groups(static_cast<std::size_t>(count));
-    if (::getgrouplist(pw.pw_name, pw.pw_gid, groups.data(), &count) < 0) {
-        groups.resize(static_cast<std::size_t>(count));
-        if (::getgrouplist(pw.pw_name, pw.pw_gid, groups.data(), &count) < 0) return false;
-    }
-    groups.resize(static_cast<std::size_t>(count));
-    for (gid_t g : groups)
-        if (g == *admin_gid) return true;
-    return false;
+    return caller.gid == *admin_gid ||
+           std::find(caller.groups.begin(), caller.groups.end(), *admin_gid) != caller.groups.end();
 }
 
 struct ControlServer::Shared {
@@ -56,7 +40,7 @@ class ControlSession : public std::enable_shared_from_this<ControlSession> {
         : socket_(std::move(socket)),
           deadline_(socket_.get_executor()),
           buffer_(max_control_line + 1),
-          caller_(caller),
+          caller_(std::move(caller)),
           shared_(std::move(shared)) {}
 
     void start() {
@@ -133,6 +117,30 @@ std::error_code system_error(int err = errno) {
     return {err, std::system_category()};
 }
 
+// The caller's credentials at connect(). SO_PEERGROUPS (Linux 4.13) gives
+// the supplementary groups; where it fails the caller has none, so only uid
+// 0 and the gid itself can make it an admin (refusing rather than guessing).
+std::optional<Caller> caller_of(int fd) {
+    ucred cred{};
+    socklen_t size = sizeof cred;
+    if (::getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &size) != 0) return std::nullopt;
+    Caller caller{cred.pid, cred.uid, cred.gid, {}};
+    std::vector<gid_t> groups(32);
+    // A too small buffer fails with ERANGE and the size needed; the groups
+    // are the ones fixed at connect(), so the second try fits.
+    for (int attempt = 0; attempt < 2; ++attempt) {
+        auto bytes = static_cast<socklen_t>(groups.size() * sizeof(gid_t));
+        if (::getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, groups.data(), &bytes) == 0) {
+            groups.resize(bytes / sizeof(gid_t));
+            caller.groups = std::move(groups);
+            break;
+        }
+        if (errno != ERANGE) break;
+        groups.resize(bytes / sizeof(gid_t));
+    }
+    return caller;
+}
+
 }  // namespace
 
 ControlServer::ControlServer(asio::io_context& io, std::filesystem::path path,
@@ -187,11 +195,8 @@ void ControlServer::accept() {
     acceptor_.async_accept([this](boost::system::error_code ec, local::socket socket) {
         if (ec == asio::error::operation_aborted) return;
         if (!ec) {
-            ucred cred{};
-            socklen_t size = sizeof cred;
-            if (::getsockopt(socket.native_handle(), SOL_SOCKET, SO_PEERCRED, &cred, &size) == 0) {
-                std::make_shared<ControlSession>(std::move(socket),
-                                                 Caller{cred.pid, cred.uid, cred.gid}, shared_)
+            if (auto caller = caller_of(socket.native_handle())) {
+                std::make_shared<ControlSession>(std::move(socket), std::move(*caller), shared_)
                     ->start();
             }
         }

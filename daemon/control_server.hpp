@@ -11,19 +11,26 @@
 #include <optional>
 #include <system_error>
 #include <tl/expected.hpp>
+#include <vector>
 
 #include "daemon/control_protocol.hpp"
 
 namespace wmsgate::daemon {
 
-// Who is on the other end of a control connection, from SO_PEERCRED.
+// Who is on the other end of a control connection, as the kernel recorded
+// it when the caller connected: pid, uid and gid from SO_PEERCRED, the
+// supplementary groups from SO_PEERGROUPS.
 struct Caller {
     pid_t pid = 0;
     uid_t uid = 0;
     gid_t gid = 0;
+    std::vector<gid_t> groups;
 };
 
-// True for root and for members (primary or supplementary) of admin_gid.
+// True for uid 0 and for a caller holding admin_gid as its gid or among its
+// supplementary groups. The process's own credentials count, not the group
+// database: a process that dropped the admin group is no admin, whatever
+// /etc/group says of its user.
 bool caller_is_admin(const Caller& caller, std::optional<gid_t> admin_gid);
 
 // Sends the one reply of a request. Call it exactly once, on the io_context.

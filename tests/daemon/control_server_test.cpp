@@ -16,6 +16,7 @@
 #include <filesystem>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace wmsgate::daemon {
 namespace {
@@ -79,15 +80,17 @@ class ControlServerTest : public ::testing::Test {
         fs::remove_all(dir_);
     }
 
-    // Runs round_trip() in a child with uid 65534, the given gid and no
-    // supplementary groups.
-    std::string round_trip_as_nobody(const std::string& request, gid_t gid = 65534) {
+    // Runs round_trip() in a child with uid 65534, the given gid and the
+    // given supplementary groups (none by default).
+    std::string round_trip_as_nobody(const std::string& request, gid_t gid = 65534,
+                                     std::vector<gid_t> groups = {}) {
         int pipe_fds[2];
         if (::pipe(pipe_fds) != 0) return "pipe failed";
         const pid_t pid = ::fork();
         if (pid == 0) {
             ::close(pipe_fds[0]);
-            if (::setgroups(0, nullptr) != 0 || ::setgid(gid) != 0 || ::setuid(65534) != 0)
+            if (::setgroups(groups.size(), groups.data()) != 0 || ::setgid(gid) != 0 ||
+                ::setuid(65534) != 0)
                 ::_exit(2);
             const auto reply = round_trip(dir_ / "control.sock", request);
             (void)!::write(pipe_fds[1], reply.data(), reply.size());
@@ -138,6 +141,34 @@ TEST_F(ControlServerTest, SoPeercredRefusesANonAdminAndTheRefusalIsReported) {
 TEST_F(ControlServerTest, ACallerWhoseGroupIsTheAdminGroupIsServed) {
     const auto reply = round_trip_as_nobody(list_request, 4242);
     EXPECT_NE(reply.find(R"("echo":"peer.list")"), std::string::npos) << reply;
+}
+
+// uid 65534's entry in the group database has no group 4242: only the
+// process's own credentials (SO_PEERGROUPS) can make it an admin.
+TEST_F(ControlServerTest, ACallerHoldingTheAdminGroupAsASupplementaryGroupIsServed) {
+    const auto reply = round_trip_as_nobody(list_request, 65534, {100, 4242, 4243});
+    EXPECT_NE(reply.find(R"("echo":"peer.list")"), std::string::npos) << reply;
+    EXPECT_EQ(handled_, 1);
+    EXPECT_TRUE(denied_.empty());
+}
+
+TEST_F(ControlServerTest, SupplementaryGroupsOtherThanTheAdminGroupDoNotCount) {
+    ::chmod((dir_ / "control.sock").c_str(), 0666);
+    const auto reply = round_trip_as_nobody(list_request, 65534, {100, 4243});
+    EXPECT_NE(reply.find(R"("status":"denied")"), std::string::npos) << reply;
+    EXPECT_EQ(handled_, 0);
+    ASSERT_EQ(denied_.size(), 1u);
+}
+
+TEST(CallerIsAdmin, RootTheAdminGidOrTheAdminGroupAmongTheGroups) {
+    EXPECT_TRUE(caller_is_admin({1, 0, 0, {}}, std::nullopt));
+    EXPECT_TRUE(caller_is_admin({1, 0, 5, {}}, gid_t{4242}));
+    EXPECT_TRUE(caller_is_admin({1, 1000, 4242, {}}, gid_t{4242}));
+    EXPECT_TRUE(caller_is_admin({1, 1000, 1000, {27, 4242}}, gid_t{4242}));
+    EXPECT_FALSE(caller_is_admin({1, 1000, 1000, {27, 4243}}, gid_t{4242}));
+    EXPECT_FALSE(caller_is_admin({1, 1000, 1000, {}}, gid_t{4242}));
+    // Without an admin group only root is an admin.
+    EXPECT_FALSE(caller_is_admin({1, 1000, 4242, {4242}}, std::nullopt));
 }
 
 TEST_F(ControlServerTest, ProtocolErrorsAreRefusedClearly) {
