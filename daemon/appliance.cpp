@@ -3,10 +3,13 @@
 #include <grp.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <boost/asio/post.hpp>
 #include <chrono>
+#include <set>
 
 #include "daemon/peer_json.hpp"
+#include "daemon/reload_check.hpp"
 #include "netcfg/interface_name.hpp"
 #include "netcfg/reconcile.hpp"
 
@@ -52,7 +55,7 @@ std::optional<gid_t> group_id(const std::string& name) {
 }  // namespace
 
 tl::expected<std::unique_ptr<Appliance>, StartupError> Appliance::bring_up(
-    Config config, boost::asio::io_context& io, const Log& log) {
+    Config config, boost::asio::io_context& io, Log& log) {
     if (auto ok = netcfg::check_interface_name(config.interface.name); !ok) {
         return fail(config.file.string() + ": interface.name \"" + config.interface.name +
                     "\": " + ok.error().message());
@@ -75,7 +78,7 @@ tl::expected<std::unique_ptr<Appliance>, StartupError> Appliance::bring_up(
     return appliance;
 }
 
-Appliance::Appliance(Config config, boost::asio::io_context& io, const Log& log,
+Appliance::Appliance(Config config, boost::asio::io_context& io, Log& log,
                      provisioning::Registry registry, netcfg::SecretKey server_key)
     : config_(std::move(config)),
       io_(io),
@@ -165,17 +168,15 @@ tl::expected<void, StartupError> Appliance::start_wms() {
     options.bind_device = config_.interface.name;
     options.render_threads = config_.wms.render_threads;
 
-    wms_ = std::make_unique<wms::Server>(
-        io_, options, std::move(service), policy_, [this](const wms::AccessRecord& r) {
-            if (!r.client.empty() && r.status != 0) requests_.count(r.client);
-            log_.info(r.request + " " + std::to_string(r.status),
-                      {{"REMOTE", r.remote},
-                       {"PEER", r.client.empty() ? "-" : r.client},
-                       {"REQUEST", r.request},
-                       {"STATUS", std::to_string(r.status)},
-                       {"BYTES", std::to_string(r.bytes)},
-                       {"DURATION_MS", std::to_string(r.duration.count())}});
-        });
+    wms_ = std::make_unique<wms::Server>(io_, options, std::move(service), policy_,
+                                         [this](const wms::AccessRecord& r) { log_access(r); });
+    wms_->add_page("/metrics",
+                   [this](const boost::asio::ip::address& client, wms::PageReply reply) {
+                       // The registry and the device belong to the io_context's thread.
+                       boost::asio::post(io_, [this, client, reply = std::move(reply)]() mutable {
+                           serve_metrics(client, std::move(reply));
+                       });
+                   });
     if (auto ok = wms_->start(); !ok) {
         return fail("WMS on " + ok.error().subject + ": " + ok.error().code.message());
     }
@@ -270,6 +271,126 @@ void Appliance::disconnect(const std::vector<boost::asio::ip::address>& addresse
     }
 }
 
+// Runs on the sessions' threads: Log, Metrics and RequestCounter are
+// thread-safe.
+void Appliance::log_access(const wms::AccessRecord& r) {
+    metrics_.record(r);
+    if (!r.client.empty() && r.status != 0) requests_.count(r.client);
+    std::string layers;
+    for (const auto& layer : r.layers) layers += (layers.empty() ? "" : ",") + layer;
+    if (!r.failure.empty()) {
+        // The client got a generic exception; the admin gets the cause.
+        log_.error(r.request + " failed: " + r.failure,
+                   {{"PEER", r.client.empty() ? "-" : r.client},
+                    {"REQUEST", r.request},
+                    {"LAYER", layers.empty() ? "-" : layers},
+                    {"ERROR", r.failure}});
+    }
+    log_.info(r.request + " " + std::to_string(r.status),
+              {{"REMOTE", r.remote},
+               {"PEER", r.client.empty() ? "-" : r.client},
+               {"REQUEST", r.request},
+               {"LAYER", layers.empty() ? "-" : layers},
+               {"STATUS", std::to_string(r.status)},
+               {"BYTES", std::to_string(r.bytes)},
+               {"DURATION_MS", std::to_string(r.duration.count())}});
+}
+
+// /metrics for peers in the metrics group; anyone else is answered as for a
+// path that does not exist, so the page's existence leaks nothing either.
+void Appliance::serve_metrics(const boost::asio::ip::address& client, wms::PageReply reply) {
+    const auto& group = config_.metrics.group;
+    const auto access = policy_.view_for(client);
+    if (group.empty() || !access) return reply(std::nullopt);
+    auto peer = registry_.find(access->client);
+    if (!peer || !*peer ||
+        !std::binary_search((*peer)->groups.begin(), (*peer)->groups.end(), group))
+        return reply(std::nullopt);
+
+    PeerFigures figures;
+    if (auto state = opened_.device->get()) {
+        // WireGuard re-keys every 2 minutes while traffic flows; a handshake
+        // older than 3 minutes means the peer is idle or gone.
+        const auto recent = std::chrono::system_clock::now() - std::chrono::minutes(3);
+        figures.total = state->peers.size();
+        for (const auto& p : state->peers) figures.recent_handshake += p.last_handshake >= recent;
+    } else {
+        log_.warning("metrics: cannot read the WireGuard device",
+                     {{"ERROR", state.error().message()}});
+    }
+    reply(wms::Page{metrics_content_type, metrics_.exposition(figures)});
+}
+
+std::string Appliance::status_line() const {
+    return "serving " + std::to_string(peers_in_service_) + " peers, " +
+           std::to_string(config_.layers.size()) + " layers; " +
+           std::to_string(metrics_.requests()) + " requests answered";
+}
+
+tl::expected<void, StartupError> Appliance::reload(Config next) {
+    if (const auto keys = keys_needing_restart(config_, next); !keys.empty()) {
+        std::string list;
+        for (const auto& key : keys) list += (list.empty() ? "" : ", ") + key;
+        return fail(next.file.string() + ": " + list +
+                    " changed; that needs a restart (systemctl restart wmsgate)");
+    }
+    wms::ServiceConfig service = next.wms.service;
+    service.online_resource = "http://" + next.tunnel_ipv4().address.to_string() + ":" +
+                              std::to_string(next.wms.port) + "/wms";
+    service.layers = next.layers;
+    if (auto ok = wms_->reload(std::move(service)); !ok) {
+        return fail("layer " + ok.error().subject + ": " + ok.error().code.message());
+    }
+    // PeerCommands reads config_ by reference: groups, layers and the
+    // endpoint of new client configs follow at once.
+    config_ = std::move(next);
+    log_.set_level(parse_log_level(config_.daemon.log_level).value_or(LogLevel::info));
+    publish_policy();
+    warn_about_dangling_grants();
+    return {};
+}
+
+// Peers keep their groups and grants when the config drops a group or a
+// layer; until the config names them again they grant nothing.
+void Appliance::warn_about_dangling_grants() {
+    auto peers = registry_.list();
+    if (!peers) return;
+    std::set<std::string> groups, layers;
+    for (const auto& peer : *peers) {
+        for (const auto& g : peer.groups)
+            if (!config_.groups.contains(g)) groups.insert(g);
+        for (const auto& l : peer.layers) {
+            const bool known = std::any_of(config_.layers.begin(), config_.layers.end(),
+                                           [&](const auto& layer) { return layer.name == l; });
+            if (!known) layers.insert(l);
+        }
+    }
+    auto joined = [](const std::set<std::string>& names) {
+        std::string out;
+        for (const auto& n : names) out += (out.empty() ? "" : ",") + n;
+        return out;
+    };
+    if (!groups.empty() || !layers.empty()) {
+        log_.warning("peers name groups or layers the config no longer defines; they grant nothing",
+                     {{"GROUPS", groups.empty() ? "-" : joined(groups)},
+                      {"LAYERS", layers.empty() ? "-" : joined(layers)}});
+    }
+}
+
+void Appliance::drain(std::function<void()> done) {
+    supervise_timer_.cancel();
+    if (control_) control_->stop();
+    if (!wms_) {
+        shutdown();
+        boost::asio::post(io_, std::move(done));
+        return;
+    }
+    wms_->drain(config_.wms.drain_timeout, [this, done = std::move(done)] {
+        shutdown();
+        done();
+    });
+}
+
 void Appliance::publish_policy() {
     auto peers = registry_.list();
     if (!peers) {
@@ -278,6 +399,7 @@ void Appliance::publish_policy() {
         return;
     }
     policy_.replace(std::make_shared<const provisioning::PolicySnapshot>(*peers, config_.groups));
+    peers_in_service_ = device_peers(*peers, provisioning::Clock::now()).size();
 }
 
 // A wireguard-go we started is a child we depend on: if it dies, start it

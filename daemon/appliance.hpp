@@ -2,6 +2,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <functional>
 #include <memory>
 #include <string>
 #include <tl/expected.hpp>
@@ -11,6 +12,7 @@
 #include "daemon/expiry_timer.hpp"
 #include "daemon/live_policy.hpp"
 #include "daemon/log.hpp"
+#include "daemon/metrics.hpp"
 #include "daemon/peer_commands.hpp"
 #include "daemon/request_counter.hpp"
 #include "netcfg/key.hpp"
@@ -32,14 +34,27 @@ struct StartupError {
 class Appliance {
   public:
     static tl::expected<std::unique_ptr<Appliance>, StartupError> bring_up(
-        Config config, boost::asio::io_context& io, const Log& log);
+        Config config, boost::asio::io_context& io, Log& log);
     ~Appliance();
 
     // Stops accepting WMS and control connections; the destructor does the rest.
     void shutdown();
 
+    // SIGHUP: applies a new config's layers, groups, metrics group, WMS
+    // settings, endpoint and log level without touching the tunnel or open
+    // connections. On any error the running config stays as it was.
+    tl::expected<void, StartupError> reload(Config next);
+
+    // SIGTERM: stops taking control calls and WMS connections, lets requests
+    // being answered finish (for at most the config's wms.drain_timeout),
+    // then shuts down; `done` runs on the io_context after that.
+    void drain(std::function<void()> done);
+
+    // For systemd's STATUS=: peers in service, layers, requests answered.
+    std::string status_line() const;
+
   private:
-    Appliance(Config config, boost::asio::io_context& io, const Log& log,
+    Appliance(Config config, boost::asio::io_context& io, Log& log,
               provisioning::Registry registry, netcfg::SecretKey server_key);
 
     tl::expected<void, StartupError> start_device();
@@ -47,6 +62,9 @@ class Appliance {
     tl::expected<void, StartupError> start_wms();
     tl::expected<void, StartupError> start_control();
     void publish_policy();
+    void log_access(const wms::AccessRecord& record);
+    void warn_about_dangling_grants();
+    void serve_metrics(const boost::asio::ip::address& client, wms::PageReply reply);
     void supervise();
     void disconnect(const std::vector<boost::asio::ip::address>& addresses,
                     std::function<void()> closed);
@@ -54,12 +72,14 @@ class Appliance {
 
     Config config_;
     boost::asio::io_context& io_;
-    const Log& log_;
+    Log& log_;
     provisioning::Registry registry_;
     netcfg::SecretKey server_key_;
     netcfg::OpenedDevice opened_;
     LivePolicy policy_;
     RequestCounter requests_;
+    Metrics metrics_;
+    std::size_t peers_in_service_ = 0;
     std::unique_ptr<PeerCommands> peer_commands_;
     std::unique_ptr<wms::Server> wms_;
     std::unique_ptr<ControlServer> control_;

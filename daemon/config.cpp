@@ -233,6 +233,8 @@ tl::expected<void, ConfigError> read_wms(const std::filesystem::path& file, Sect
     out.port = static_cast<std::uint16_t>(value);
     TRY_ASSIGN(value, s.integer("render_threads", out.render_threads, 1, 64));
     out.render_threads = static_cast<unsigned>(value);
+    TRY_ASSIGN(value, s.integer("drain_timeout", out.drain_timeout.count(), 0, 600));
+    out.drain_timeout = std::chrono::seconds(value);
     TRY_ASSIGN(service.title, s.string("title", service.title));
     TRY_ASSIGN(service.abstract, s.string("abstract", ""));
     TRY_ASSIGN(value, s.integer("max_width", service.max_width, 1, 16384));
@@ -393,6 +395,16 @@ tl::expected<void, ConfigError> read_groups(const std::filesystem::path& file,
         });
 }
 
+tl::expected<void, ConfigError> read_metrics(Section s, Config& out) {
+    TRY_ASSIGN(out.metrics.group, s.string("group", ""));
+    if (!out.metrics.group.empty() && !out.groups.contains(out.metrics.group)) {
+        return Error(s.error(*s.find("group"), "group",
+                             "no [[group]] is named \"" + out.metrics.group +
+                                 "\" (a group with layers = [] may exist for monitoring alone)"));
+    }
+    return s.reject_unknown_keys();
+}
+
 }  // namespace
 
 const netcfg::IpPrefix& Config::tunnel_ipv4() const {
@@ -417,7 +429,8 @@ tl::expected<Config, ConfigError> load_config(const std::filesystem::path& file,
 
     Config config;
     config.file = file;
-    static const std::set<std::string> top_level{"daemon", "interface", "wms", "layer", "group"};
+    static const std::set<std::string> top_level{"daemon", "interface", "wms",
+                                                 "layer",  "group",     "metrics"};
     for (const auto& [key, node] : root) {
         if (!top_level.contains(std::string(key.str()))) {
             return Error(ConfigError{file.string() + ":" +
@@ -453,6 +466,9 @@ tl::expected<Config, ConfigError> load_config(const std::filesystem::path& file,
         return Error(ok.error());
     if (auto ok = read_layers(file, root, checks, config); !ok) return Error(ok.error());
     if (auto ok = read_groups(file, root, config); !ok) return Error(ok.error());
+    TRY_ASSIGN(section, table("metrics"));
+    if (auto ok = read_metrics(Section(file, *section, "metrics."), config); !ok)
+        return Error(ok.error());
     if (checks == FileChecks::verify) {
         const auto key = config.daemon.state_dir / "server.key";
         struct stat st {};

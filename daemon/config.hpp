@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -32,9 +33,16 @@ struct InterfaceSection {
 struct WmsSection {
     std::uint16_t port = 8080;
     unsigned render_threads = 2;
+    // On SIGTERM, how long requests being answered may take to finish.
+    std::chrono::seconds drain_timeout{10};
     // Everything the map service itself takes: metadata, limits, output.
     // online_resource and layers are filled in by the daemon.
     wms::ServiceConfig service;
+};
+
+struct MetricsSection {
+    // Peers in this [[group]] may read /metrics; empty: nobody may.
+    std::string group;
 };
 
 struct Config {
@@ -42,6 +50,7 @@ struct Config {
     DaemonSection daemon;
     InterfaceSection interface;
     WmsSection wms;
+    MetricsSection metrics;
     std::vector<wms::LayerConfig> layers;
     provisioning::GroupLayers groups;
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <initializer_list>
 #include <optional>
 #include <string>
@@ -35,7 +36,7 @@ class Log {
     }
 
   private:
-    LogLevel min_level_;
+    std::atomic<LogLevel> min_level_;  // set by a reload, read by every thread
     bool to_journal_;
 };
 

@@ -23,6 +23,10 @@ void ServiceManager::stopping() {
     sd_notify(0, "STOPPING=1\nSTATUS=stopping");
 }
 
+void ServiceManager::reloading() {
+    sd_notify(0, "RELOADING=1\nSTATUS=reloading the config");
+}
+
 void ServiceManager::start_watchdog() {
     if (interval_.count() == 0) return;
     ping();

@@ -16,6 +16,8 @@ class ServiceManager {
     void ready(std::string_view status);
     void status(std::string_view status);
     void stopping();
+    // Before a reload; ready() tells systemd it is done.
+    void reloading();
 
     // With WatchdogSec= set, pings WATCHDOG=1 at half the interval from the
     // io_context's own loop: if the loop is stuck, the pings stop and

@@ -1,6 +1,8 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <cstdio>
+#include <functional>
 #include <string_view>
 #include <vector>
 
@@ -15,6 +17,23 @@ constexpr const char* usage =
     "usage: wmsgated [--config FILE]        run the appliance (default /etc/wmsgate/wmsgate.toml)\n"
     "       wmsgated --check-config FILE    validate a config file and exit\n";
 
+// SIGHUP: the new file is validated as at start; if it or applying it fails,
+// the daemon keeps running on the config it has.
+void reload(const std::filesystem::path& config_file, wmsgate::daemon::Appliance& appliance,
+            wmsgate::daemon::ServiceManager& service_manager, const wmsgate::daemon::Log& log) {
+    using namespace wmsgate::daemon;
+    service_manager.reloading();
+    auto config = load_config(config_file, FileChecks::verify);
+    if (!config) {
+        log.error("reload refused; running config kept: " + config.error().message);
+    } else if (auto applied = appliance.reload(std::move(*config)); !applied) {
+        log.error("reload refused; running config kept: " + applied.error().message);
+    } else {
+        log.info("reloaded " + config_file.string());
+    }
+    service_manager.ready(appliance.status_line());
+}
+
 int run(const std::filesystem::path& config_file) {
     using namespace wmsgate::daemon;
     auto config = load_config(config_file, wmsgate::daemon::FileChecks::verify);
@@ -22,7 +41,7 @@ int run(const std::filesystem::path& config_file) {
         std::fprintf(stderr, "wmsgated: %s\n", config.error().message.c_str());
         return 2;
     }
-    const Log log(parse_log_level(config->daemon.log_level).value_or(LogLevel::info));
+    Log log(parse_log_level(config->daemon.log_level).value_or(LogLevel::info));
     boost::asio::io_context io;
     auto appliance = Appliance::bring_up(std::move(*config), io, log);
     if (!appliance) {
@@ -30,17 +49,50 @@ int run(const std::filesystem::path& config_file) {
         return 1;
     }
     ServiceManager service_manager(io);
-    boost::asio::signal_set signals(io, SIGTERM, SIGINT);
-    signals.async_wait([&](boost::system::error_code, int) {
-        service_manager.stopping();
-        service_manager.stop_watchdog();
-        log.info("stopping");
-        (*appliance)->shutdown();
-        io.stop();
-    });
+    auto& running = **appliance;
+
+    // STATUS= shows the figures an admin looks for first in systemctl status.
+    boost::asio::steady_timer status_timer(io);
+    std::function<void()> publish_status = [&] {
+        service_manager.status(running.status_line());
+        status_timer.expires_after(std::chrono::seconds(10));
+        status_timer.async_wait([&](boost::system::error_code ec) {
+            if (!ec) publish_status();
+        });
+    };
+
+    boost::asio::signal_set signals(io, SIGTERM, SIGINT, SIGHUP);
+    bool stopping = false;
+    std::function<void()> wait_for_signal = [&] {
+        signals.async_wait([&](boost::system::error_code ec, int signal) {
+            if (ec) return;
+            if (signal == SIGHUP && !stopping) {
+                reload(config_file, running, service_manager, log);
+            } else if (!stopping) {
+                stopping = true;
+                service_manager.stopping();
+                log.info("stopping: finishing the requests being answered");
+                status_timer.cancel();
+                running.drain([&] {
+                    service_manager.stop_watchdog();
+                    log.info("stopped");
+                    io.stop();
+                });
+            } else {
+                // A second SIGTERM: stop now.
+                log.info("stopping at once");
+                running.shutdown();
+                io.stop();
+                return;
+            }
+            wait_for_signal();
+        });
+    };
+    wait_for_signal();
     service_manager.start_watchdog();
-    service_manager.ready("serving");
+    service_manager.ready(running.status_line());
     log.info("ready");
+    publish_status();
     io.run();
     appliance->reset();
     return 0;

@@ -32,6 +32,8 @@ class Category final : public std::error_category {
                 return "encoding the image failed";
             case Errc::already_started:
                 return "the server is already started";
+            case Errc::not_started:
+                return "the server is not running";
         }
         return "unknown wms error";
     }

@@ -18,6 +18,7 @@ enum class Errc {
     render_failed,
     encode_failed,
     already_started,
+    not_started,
 };
 
 const std::error_category& wms_category() noexcept;

@@ -121,12 +121,20 @@ Response Handler::error(const RequestError& error) const {
 Response Handler::get_map(const GetMapRequest& request, const ClientView& view) const {
     const auto job = map_job(request, catalog_, view);
     if (!job) return error(in_map_context(request, job.error()));
-    auto image = render_map(*job);
+    // Every layer named is known and visible by now, so the names are safe
+    // to log and to count.
+    Response response = render_and_encode(request, *job);
+    response.layers = request.layers;
+    return response;
+}
+
+Response Handler::render_and_encode(const GetMapRequest& request, const MapJob& job) const {
+    auto image = render_map(job);
     if (!image) {
         return server_failure(request.version, "layer '" + request.layers[image.error().layer] +
                                                    "': " + image.error().code.message());
     }
-    auto bytes = encode_image(*image, request.image.format, job->transparent,
+    auto bytes = encode_image(*image, request.image.format, job.transparent,
                               {service_.png_compression, service_.jpeg_quality});
     if (!bytes) return server_failure(request.version, "encoding: " + bytes.error().message());
     return Response{200, std::string(content_type(request.image.format)), std::move(*bytes), {}};
@@ -151,17 +159,19 @@ Response Handler::get_feature_info(const GetFeatureInfoRequest& request,
     }
     const auto [x, y] = pixel_centre(request.map, request.i, request.j);
     std::vector<LayerValues> values;
+    Response response;
     for (const LayerInfo* layer : queried) {
+        response.layers.push_back(layer->name);
         auto sampled = sample_point(layer->name, layer->source, request.map.crs.epsg, x, y);
-        if (!sampled)
+        if (!sampled) {
             return server_failure(version,
                                   "layer '" + layer->name + "': " + sampled.error().message());
+        }
         values.push_back(std::move(*sampled));
     }
-    return Response{200,
-                    std::string(info_content_type(request.info_format)),
-                    format_feature_info(values, request.info_format, request.feature_count),
-                    {}};
+    response.content_type = info_content_type(request.info_format);
+    response.body = format_feature_info(values, request.info_format, request.feature_count);
+    return response;
 }
 
 Response Handler::get_legend(const GetLegendGraphicRequest& request, const ClientView& view) const {
@@ -174,7 +184,9 @@ Response Handler::get_legend(const GetLegendGraphicRequest& request, const Clien
             request.version);
     auto png = legend_png(*paint, {request.width, request.height});
     if (!png) return server_failure(request.version, "legend: " + png.error().message());
-    return Response{200, "image/png", std::move(*png), {}};
+    Response response{200, "image/png", std::move(*png), {}};
+    response.layers = {layer->name};
+    return response;
 }
 
 Response Handler::handle_wms(std::string_view query, const ClientView& view) const {

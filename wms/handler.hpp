@@ -2,6 +2,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "wms/authorizer.hpp"
 #include "wms/layer_catalog.hpp"
@@ -9,6 +10,8 @@
 #include "wms/service_config.hpp"
 
 namespace wmsgate::wms {
+
+struct MapJob;
 
 // What the server sends back; no sockets involved.
 //
@@ -34,6 +37,9 @@ struct Response {
     // Set when the server failed (status 500): what failed, naming the layer,
     // for the one log line the caller writes. Never sent to the client.
     std::string failure;
+    // The layers the request was answered for, all known and visible to the
+    // client (empty for capabilities and for refused requests).
+    std::vector<std::string> layers;
 };
 
 // Maps one request target to a response for one client. Pure apart from
@@ -52,6 +58,7 @@ class Handler {
   private:
     Response handle_wms(std::string_view query, const ClientView& view) const;
     Response get_map(const GetMapRequest& request, const ClientView& view) const;
+    Response render_and_encode(const GetMapRequest& request, const MapJob& job) const;
     Response get_feature_info(const GetFeatureInfoRequest& request, const ClientView& view) const;
     Response get_legend(const GetLegendGraphicRequest& request, const ClientView& view) const;
     Response error(const RequestError& error) const;

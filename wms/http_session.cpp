@@ -56,6 +56,14 @@ void HttpSession::close(std::function<void()> then) {
     });
 }
 
+void HttpSession::close_if_idle() {
+    net::post(stream_.get_executor(), [self = shared_from_this()] {
+        if (self->busy_) return;
+        self->closed_ = true;
+        self->stream_.close();
+    });
+}
+
 void HttpSession::do_read() {
     // A fresh parser per request: limits apply to each request, not the sum.
     parser_.emplace();
@@ -79,37 +87,71 @@ void HttpSession::on_read(beast::error_code ec) {
 
 void HttpSession::dispatch(Request request) {
     started_ = std::chrono::steady_clock::now();
+    busy_ = true;
     http_version_ = request.version();
     head_ = request.method() == http::verb::head;
     const bool keep_alive = request.keep_alive();
 
     // Authorized on every request: a peer revoked mid-connection gets nothing more.
-    const auto view = context_->authorizer.view_for(remote_);
-    const std::string target(request.target().data(), request.target().size());
+    auto view = context_->authorizer.view_for(remote_);
+    std::string target(request.target().data(), request.target().size());
     const std::string path = path_of(target);
     if (!view) return send(text_response(403, "Forbidden", path), {}, false);
     if (request.method() != http::verb::get && !head_)
         return send(text_response(405, "Method not allowed", path), view->client, keep_alive);
+    if (const auto page = context_->pages.find(path); page != context_->pages.end())
+        return answer_page(page->second, std::move(target), std::move(*view), keep_alive);
+    answer(std::move(target), std::move(*view), keep_alive);
+}
 
-    auto job = [self = shared_from_this(), executor = stream_.get_executor(), target, view = *view,
-                keep_alive] {
+// The WMS answer, made on the render pool.
+void HttpSession::answer(std::string target, ClientView view, bool keep_alive) {
+    auto job = [self = shared_from_this(), executor = stream_.get_executor(),
+                handler = context_->handler.load(), target = std::move(target),
+                view = std::move(view), keep_alive] {
+        const auto began = std::chrono::steady_clock::now();
         Response response;
         try {
-            response = self->context_->handler->handle(target, view);
-        } catch (const std::exception&) {
+            response = handler->handle(target, view);
+        } catch (const std::exception& e) {
             // A bug, not a client error; the connection survives it.
             response = text_response(500, "Internal server error", path_of(target));
+            response.failure = e.what();
         }
-        net::post(executor, [self, response = std::move(response), client = view.client,
-                             keep_alive] { self->send(std::move(response), client, keep_alive); });
+        const auto render_time = std::chrono::duration_cast<std::chrono::microseconds>(
+            std::chrono::steady_clock::now() - began);
+        net::post(executor, [self, response = std::move(response), client = view.client, keep_alive,
+                             render_time] {
+            self->send(std::move(response), client, keep_alive, render_time);
+        });
     };
     if (!context_->renders.post(std::move(job))) stream_.close();
 }
 
-void HttpSession::send(Response response, const std::string& client, bool keep_alive) {
+// A page such as /metrics: its source decides whether this client gets it;
+// if not, the client gets what any unknown path gets, from the same code.
+void HttpSession::answer_page(const PageSource& source, std::string target, ClientView view,
+                              bool keep_alive) {
+    source(remote_, [self = shared_from_this(), executor = stream_.get_executor(),
+                     target = std::move(target), view = std::move(view),
+                     keep_alive](std::optional<Page> page) mutable {
+        net::post(executor, [self, page = std::move(page), target = std::move(target),
+                             view = std::move(view), keep_alive]() mutable {
+            if (!page) return self->answer(std::move(target), std::move(view), keep_alive);
+            self->send(Response{200, std::move(page->content_type), std::move(page->body),
+                                path_of(target)},
+                       view.client, keep_alive);
+        });
+    });
+}
+
+void HttpSession::send(Response response, const std::string& client, bool keep_alive,
+                       std::chrono::microseconds render_time) {
     // closed_: the client was disconnected while its answer was being made;
     // it gets nothing.
     if (context_->stopped || closed_) return stream_.close();
+    // Draining: this is the last answer on the connection, and it says so.
+    if (context_->draining) keep_alive = false;
     HttpResponse& out =
         response_.emplace(static_cast<http::status>(response.status), http_version_);
     out.set(http::field::server, "wmsgate");
@@ -124,9 +166,17 @@ void HttpSession::send(Response response, const std::string& client, bool keep_a
 
     if (context_->access_log) {
         const auto elapsed = std::chrono::steady_clock::now() - started_;
-        context_->access_log(AccessRecord{
-            remote_.to_string(), client, std::move(response.request_name), response.status,
-            head_ ? 0 : bytes, std::chrono::duration_cast<std::chrono::milliseconds>(elapsed)});
+        AccessRecord record;
+        record.remote = remote_.to_string();
+        record.client = client;
+        record.request = std::move(response.request_name);
+        record.status = response.status;
+        record.bytes = head_ ? 0 : bytes;
+        record.duration = std::chrono::duration_cast<std::chrono::milliseconds>(elapsed);
+        record.layers = std::move(response.layers);
+        record.render_time = render_time;
+        record.failure = std::move(response.failure);
+        context_->access_log(record);
     }
     http::async_write(stream_, out,
                       [self = shared_from_this(), keep_alive](beast::error_code ec, std::size_t) {
@@ -136,8 +186,9 @@ void HttpSession::send(Response response, const std::string& client, bool keep_a
 
 void HttpSession::on_write(bool keep_alive, beast::error_code ec) {
     response_.reset();
+    busy_ = false;
     if (ec) return stream_.close();
-    if (!keep_alive) return shutdown_and_close();
+    if (!keep_alive || context_->draining) return shutdown_and_close();
     do_read();
 }
 
@@ -152,8 +203,12 @@ void HttpSession::reject_oversize(unsigned status) {
     out.body() = std::string(body) + "\n";
     out.prepare_payload();
     if (context_->access_log && !context_->stopped) {
-        context_->access_log(
-            AccessRecord{remote_.to_string(), {}, "-", status, out.body().size(), {}});
+        AccessRecord record;
+        record.remote = remote_.to_string();
+        record.request = "-";
+        record.status = status;
+        record.bytes = out.body().size();
+        context_->access_log(record);
     }
     http::async_write(stream_, out, [self = shared_from_this()](beast::error_code ec, std::size_t) {
         self->response_.reset();

@@ -25,6 +25,10 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     // Thread-safe: closes the connection on the session's own executor, then
     // runs `then` there. Nothing more is written after it.
     void close(std::function<void()> then = {});
+    // Thread-safe: closes the connection if no request is being answered;
+    // otherwise the answer is written and the connection closed after it
+    // (the server is draining).
+    void close_if_idle();
     // The client's address; fixed at construction, so safe from any thread.
     const boost::asio::ip::address& remote() const { return remote_; }
 
@@ -35,7 +39,11 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     void do_read();
     void on_read(boost::beast::error_code ec);
     void dispatch(Request request);
-    void send(Response response, const std::string& client, bool keep_alive);
+    void answer(std::string target, ClientView view, bool keep_alive);
+    void answer_page(const PageSource& source, std::string target, ClientView view,
+                     bool keep_alive);
+    void send(Response response, const std::string& client, bool keep_alive,
+              std::chrono::microseconds render_time = {});
     void on_write(bool keep_alive, boost::beast::error_code ec);
     void reject_oversize(unsigned status);
     void drain(std::size_t drained);
@@ -49,6 +57,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     boost::asio::ip::address remote_;
     bool connected_ = false;
     bool closed_ = false;  // by close(); only touched on the session's executor
+    bool busy_ = false;    // a request is being answered; ditto
     // Per request: what the access record needs.
     unsigned http_version_ = 11;
     bool head_ = false;

@@ -98,7 +98,10 @@ bool Listener::admit(tcp::socket& socket) {
     if (!ec && context_->authorizer.view_for(remote.address())) return true;
     // Logged before the reset, so whoever sees the reset can see the record.
     if (context_->access_log && !context_->stopped) {
-        context_->access_log(AccessRecord{remote.address().to_string(), {}, "connect", 0, 0, {}});
+        AccessRecord record;
+        record.remote = remote.address().to_string();
+        record.request = "connect";
+        context_->access_log(record);
     }
     socket.set_option(net::socket_base::linger(true, 0), ec);  // RST, not FIN
     socket.close(ec);

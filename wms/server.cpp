@@ -2,9 +2,11 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <optional>
 
+#include "wms/dataset_cache.hpp"
 #include "wms/errors.hpp"
 #include "wms/http_session.hpp"
 #include "wms/layer_catalog.hpp"
@@ -45,7 +47,12 @@ class ServerImpl {
 
     ~ServerImpl() { stop(); }
 
+    void add_page(std::string path, PageSource source) {
+        pages_.insert_or_assign(std::move(path), std::move(source));
+    }
     tl::expected<void, StartError> start();
+    tl::expected<void, StartError> reload(ServiceConfig service);
+    void drain(std::chrono::milliseconds bound, std::function<void()> done);
     void stop();
     void disconnect(const boost::asio::ip::address& client, std::function<void()> closed);
     std::uint16_t port() const { return listener_ ? listener_->port() : 0; }
@@ -56,6 +63,7 @@ class ServerImpl {
     ServiceConfig service_;
     const Authorizer& authorizer_;
     AccessLog access_log_;
+    std::map<std::string, PageSource> pages_;
     std::optional<boost::asio::thread_pool> pool_;
     std::shared_ptr<ServerContext> context_;
     std::shared_ptr<Listener> listener_;
@@ -69,7 +77,7 @@ tl::expected<void, StartError> ServerImpl::start() {
     auto handler = std::make_shared<const Handler>(service_, std::move(*catalog));
     pool_.emplace(std::max(1u, options_.render_threads));
     auto context = std::make_shared<ServerContext>(options_, std::move(handler), authorizer_,
-                                                   access_log_, *pool_);
+                                                   access_log_, pages_, *pool_);
     auto listener = std::make_shared<Listener>(io_, context);
     if (auto opened = listener->open(); !opened) {
         context->renders.detach();
@@ -82,6 +90,58 @@ tl::expected<void, StartError> ServerImpl::start() {
     listener_ = std::move(listener);
     listener_->run();
     return {};
+}
+
+tl::expected<void, StartError> ServerImpl::reload(ServiceConfig service) {
+    if (!context_ || context_->stopped)
+        return tl::unexpected(StartError{make_error_code(Errc::not_started), {}});
+    auto catalog = LayerCatalog::open(service.layers);
+    if (!catalog) return tl::unexpected(StartError{catalog.error().code, catalog.error().subject});
+    service_ = std::move(service);
+    context_->handler.store(std::make_shared<const Handler>(service_, std::move(*catalog)));
+    // Render threads keep their own dataset handles by path; a file replaced
+    // under the same path must be opened anew.
+    forget_all_thread_datasets();
+    return {};
+}
+
+void ServerImpl::drain(std::chrono::milliseconds bound, std::function<void()> done) {
+    if (!context_ || context_->stopped) {
+        if (done) boost::asio::post(io_, std::move(done));
+        return;
+    }
+    context_->draining = true;
+    listener_->close();
+    {
+        std::lock_guard lock(context_->sessions_mutex);
+        for (const auto& weak : context_->sessions) {
+            if (const auto session = weak.lock()) session->close_if_idle();
+        }
+    }
+    // A session lives as long as a read, a render or a write holds it, so
+    // "every session gone" means "every answer written".
+    auto timer = std::make_shared<boost::asio::steady_timer>(io_);
+    const auto deadline = std::chrono::steady_clock::now() + bound;
+    auto poll = std::make_shared<std::function<void()>>();
+    *poll = [this, timer, deadline, poll, done = std::move(done)]() mutable {
+        bool open = false;
+        {
+            std::lock_guard lock(context_->sessions_mutex);
+            open = std::any_of(context_->sessions.begin(), context_->sessions.end(),
+                               [](const auto& weak) { return !weak.expired(); });
+        }
+        if (!open || std::chrono::steady_clock::now() >= deadline) {
+            stop();
+            *poll = nullptr;  // breaks the cycle poll -> lambda -> poll
+            if (done) done();
+            return;
+        }
+        timer->expires_after(std::chrono::milliseconds(20));
+        timer->async_wait([poll](boost::system::error_code) {
+            if (*poll) (*poll)();
+        });
+    };
+    boost::asio::post(io_, [poll] { (*poll)(); });
 }
 
 void ServerImpl::stop() {
@@ -136,6 +196,18 @@ Server::Server(boost::asio::io_context& io, ServerOptions options, ServiceConfig
                                          std::move(access_log))) {}
 
 Server::~Server() = default;
+
+void Server::add_page(std::string path, PageSource source) {
+    impl_->add_page(std::move(path), std::move(source));
+}
+
+tl::expected<void, StartError> Server::reload(ServiceConfig service) {
+    return impl_->reload(std::move(service));
+}
+
+void Server::drain(std::chrono::milliseconds bound, std::function<void()> done) {
+    impl_->drain(bound, std::move(done));
+}
 
 tl::expected<void, StartError> Server::start() {
     return impl_->start();

@@ -7,8 +7,10 @@
 #include <atomic>
 #include <boost/asio/post.hpp>
 #include <boost/asio/thread_pool.hpp>
+#include <map>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <vector>
 
 #include "wms/handler.hpp"
@@ -45,19 +47,24 @@ class RenderQueue {
 struct ServerContext {
     ServerContext(ServerOptions options, std::shared_ptr<const Handler> handler,
                   const Authorizer& authorizer, AccessLog access_log,
-                  boost::asio::thread_pool& pool)
+                  std::map<std::string, PageSource> pages, boost::asio::thread_pool& pool)
         : options(std::move(options)),
           handler(std::move(handler)),
           authorizer(authorizer),
           access_log(std::move(access_log)),
+          pages(std::move(pages)),
           renders(pool) {}
 
     const ServerOptions options;
-    const std::shared_ptr<const Handler> handler;
+    // Swapped whole by reload(); each request keeps the one it started with.
+    std::atomic<std::shared_ptr<const Handler>> handler;
     const Authorizer& authorizer;  // must outlive the server's stop()
     const AccessLog access_log;
+    const std::map<std::string, PageSource> pages;  // path -> source
     RenderQueue renders;
     std::atomic<bool> stopped{false};
+    // drain(): finish the request in hand, read no further one.
+    std::atomic<bool> draining{false};
 
     // Open sessions, so that stop() can close them.
     std::mutex sessions_mutex;

@@ -131,13 +131,32 @@ INSTANTIATE_TEST_SUITE_P(
                 "title = \"Test maps\"\n[wms.contact]\nmail = \"x@example.org\"",
                 "wms.contact.mail: unknown key"},
         BadCase{"endpoint port out of range", "endpoint = \"192.0.2.1:51999\"",
-                "endpoint = \"maps.example.org:70000\"", "interface.endpoint: expected host:port"}),
+                "endpoint = \"maps.example.org:70000\"", "interface.endpoint: expected host:port"},
+        BadCase{"metrics group not defined", "layers = [\"ortho\", \"dem\"]\n",
+                "layers = [\"ortho\", \"dem\"]\n[metrics]\ngroup = \"ops\"\n",
+                ":29: metrics.group: no [[group]] is named \"ops\""},
+        BadCase{"unknown metrics key", "layers = [\"ortho\", \"dem\"]\n",
+                "layers = [\"ortho\", \"dem\"]\n[metrics]\ngroups = \"survey\"\n",
+                "metrics.groups: unknown key"}),
     [](const ::testing::TestParamInfo<BadCase>& info) {
         std::string name = info.param.what;
         for (auto& c : name)
             if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
         return name;
     });
+
+TEST_F(ConfigTest, MetricsGroupNamesADefinedGroup) {
+    const std::string text = std::string(valid) +
+                             "\n[[group]]\nname = \"ops\"\nlayers = []\n\n[metrics]\ngroup = "
+                             "\"ops\"\n";
+    auto config = load_config(write(text));
+    ASSERT_TRUE(config) << config.error().message;
+    EXPECT_EQ(config->metrics.group, "ops");
+    EXPECT_TRUE(config->groups.at("ops").empty());
+    auto without = load_config(write(valid));
+    ASSERT_TRUE(without);
+    EXPECT_EQ(without->metrics.group, "");
+}
 
 TEST_F(ConfigTest, ReadsServiceMetadataAndLayerStyles) {
     std::string text = valid;

@@ -8,8 +8,11 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <condition_variable>
+#include <future>
 #include <map>
 #include <mutex>
+#include <sstream>
 #include <thread>
 
 #include "tests/wms/test_datasets.hpp"
@@ -325,6 +328,154 @@ TEST_F(ServerTest, StopClosesOpenConnections) {
         if (!connect_error) std::this_thread::sleep_for(25ms);
     }
     EXPECT_EQ(connect_error, net::error::connection_refused);
+}
+
+TEST_F(ServerTest, ReloadSwapsLayersOnOpenConnectionsAndRefusesBrokenOnes) {
+    authorizer_.set("127.0.0.1", ClientView{"alice", {"gray", "extra"}});
+    start();
+    Client client;
+    ASSERT_FALSE(client.connect(server_->port()));
+    EXPECT_EQ(client.get(capabilities).body().find("<Name>extra</Name>"), std::string::npos);
+
+    auto service = data_.service();
+    service.layers.push_back(test::layer("extra", "Extra", data_.world()));
+    service.title = "Reloaded";
+    ASSERT_TRUE(server_->reload(service));
+    const auto after = client.get(capabilities);  // the same connection
+    EXPECT_NE(after.body().find("<Name>extra</Name>"), std::string::npos);
+    EXPECT_NE(after.body().find("<Title>Reloaded</Title>"), std::string::npos);
+
+    auto broken = service;
+    broken.layers.push_back(test::layer("ortho", "Ortho", "/nonexistent/ortho.tif"));
+    broken.title = "Broken";
+    const auto refused = server_->reload(broken);
+    ASSERT_FALSE(refused);
+    EXPECT_NE(refused.error().subject.find("'ortho'"), std::string::npos);
+    const auto kept = client.get(capabilities);
+    EXPECT_NE(kept.body().find("<Title>Reloaded</Title>"), std::string::npos);
+    EXPECT_NE(kept.body().find("<Name>extra</Name>"), std::string::npos);
+}
+
+// A page whose answer the test releases, to hold a request in flight.
+class HeldPage {
+  public:
+    PageSource source() {
+        return [this](const net::ip::address&, PageReply reply) {
+            std::lock_guard lock(mutex_);
+            replies_.push_back(std::move(reply));
+            arrived_.notify_all();
+        };
+    }
+    bool wait_for_request() {
+        std::unique_lock lock(mutex_);
+        return arrived_.wait_for(lock, 10s, [this] { return !replies_.empty(); });
+    }
+    void release(std::optional<Page> page) {
+        std::vector<PageReply> replies;
+        {
+            std::lock_guard lock(mutex_);
+            replies.swap(replies_);
+        }
+        for (auto& reply : replies) reply(page);
+    }
+
+  private:
+    std::mutex mutex_;
+    std::condition_variable arrived_;
+    std::vector<PageReply> replies_;
+};
+
+TEST_F(ServerTest, PageRefusedIsAnsweredExactlyAsAnUnknownPath) {
+    bool allow = false;
+    server_ = nullptr;
+    auto options = this->options();
+    server_ = std::make_unique<Server>(io_, options, data_.service(), authorizer_, nullptr);
+    server_->add_page("/metrics", [&allow](const net::ip::address&, PageReply reply) {
+        if (allow) return reply(Page{"text/plain; version=0.0.4", "up 1\n"});
+        reply(std::nullopt);
+    });
+    ASSERT_TRUE(server_->start());
+    Client client;
+    ASSERT_FALSE(client.connect(server_->port()));
+    auto refused = client.get("/metrics");
+    auto unknown = client.get("/metricz");
+    EXPECT_EQ(refused.result(), http::status::not_found);
+    EXPECT_EQ(refused.body(), unknown.body());
+    refused.erase(http::field::date);
+    unknown.erase(http::field::date);
+    std::ostringstream a, b;
+    a << refused.base();
+    b << unknown.base();
+    EXPECT_EQ(a.str(), b.str());
+
+    allow = true;
+    const auto page = client.get("/metrics?ignored=1");
+    EXPECT_EQ(page.result(), http::status::ok);
+    EXPECT_EQ(page[http::field::content_type], "text/plain; version=0.0.4");
+    EXPECT_EQ(page.body(), "up 1\n");
+}
+
+TEST_F(ServerTest, DrainFinishesTheRequestInFlightAndClosesIdleConnections) {
+    HeldPage held;
+    server_ = std::make_unique<Server>(io_, options(), data_.service(), authorizer_, nullptr);
+    server_->add_page("/held", held.source());
+    ASSERT_TRUE(server_->start());
+    const auto port = server_->port();
+
+    Client idle;
+    ASSERT_FALSE(idle.connect(port));
+    EXPECT_EQ(idle.get(capabilities).result(), http::status::ok);
+    Client busy;
+    ASSERT_FALSE(busy.connect(port));
+    http::request<http::string_body> request{http::verb::get, "/held", 11};
+    ASSERT_FALSE(busy.send(request));
+    ASSERT_TRUE(held.wait_for_request());
+
+    std::promise<void> drained;
+    auto drained_future = drained.get_future();
+    server_->drain(10s, [&drained] { drained.set_value(); });
+
+    http::response<http::string_body> nothing;
+    const auto idle_error = idle.receive(nothing);
+    EXPECT_TRUE(idle_error == http::error::end_of_stream || idle_error == net::error::eof ||
+                idle_error == net::error::connection_reset)
+        << idle_error.message();
+    // Not accepting any more (the listener closes on the io thread).
+    beast::error_code connect_error;
+    for (int attempt = 0; attempt < 200 && !connect_error; ++attempt) {
+        Client late;
+        connect_error = late.connect(port);
+        if (!connect_error) std::this_thread::sleep_for(25ms);
+    }
+    EXPECT_EQ(connect_error, net::error::connection_refused);
+    EXPECT_EQ(drained_future.wait_for(0s), std::future_status::timeout);
+
+    held.release(Page{"text/plain", "finished\n"});
+    http::response<http::string_body> response;
+    ASSERT_FALSE(busy.receive(response));
+    EXPECT_EQ(response.result(), http::status::ok);
+    EXPECT_EQ(response.body(), "finished\n");
+    EXPECT_FALSE(response.keep_alive());
+    EXPECT_EQ(drained_future.wait_for(10s), std::future_status::ready);
+}
+
+TEST_F(ServerTest, DrainGivesUpAfterItsBound) {
+    HeldPage held;
+    server_ = std::make_unique<Server>(io_, options(), data_.service(), authorizer_, nullptr);
+    server_->add_page("/held", held.source());
+    ASSERT_TRUE(server_->start());
+    Client busy;
+    ASSERT_FALSE(busy.connect(server_->port()));
+    http::request<http::string_body> request{http::verb::get, "/held", 11};
+    ASSERT_FALSE(busy.send(request));
+    ASSERT_TRUE(held.wait_for_request());
+
+    std::promise<void> drained;
+    server_->drain(200ms, [&drained] { drained.set_value(); });
+    EXPECT_EQ(drained.get_future().wait_for(10s), std::future_status::ready);
+    http::response<http::string_body> response;
+    EXPECT_TRUE(busy.receive(response));  // closed without an answer
+    held.release(Page{"text/plain", "too late\n"});
 }
 
 TEST_F(ServerTest, BindErrorsNameTheEndpoint) {

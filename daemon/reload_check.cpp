@@ -1,0 +1,22 @@
+#include "daemon/reload_check.hpp"
+
+namespace wmsgate::daemon {
+
+std::vector<std::string> keys_needing_restart(const Config& running, const Config& next) {
+    std::vector<std::string> keys;
+    auto differs = [&keys](bool changed, const char* key) {
+        if (changed) keys.emplace_back(key);
+    };
+    differs(running.daemon.state_dir != next.daemon.state_dir, "daemon.state_dir");
+    differs(running.daemon.control_socket != next.daemon.control_socket, "daemon.control_socket");
+    differs(running.daemon.admin_group != next.daemon.admin_group, "daemon.admin_group");
+    differs(running.interface.name != next.interface.name, "interface.name");
+    differs(running.interface.listen_port != next.interface.listen_port, "interface.listen_port");
+    differs(running.interface.addresses != next.interface.addresses, "interface.address");
+    differs(running.interface.backend != next.interface.backend, "interface.backend");
+    differs(running.wms.port != next.wms.port, "wms.port");
+    differs(running.wms.render_threads != next.wms.render_threads, "wms.render_threads");
+    return keys;
+}
+
+}  // namespace wmsgate::daemon
