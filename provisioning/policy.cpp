@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <iterator>
 #include <string_view>
-#include <unordered_set>
 
 namespace wmsgate::provisioning {
 namespace ip = boost::asio::ip;
@@ -56,25 +55,28 @@ PolicySnapshot::PolicySnapshot(const std::vector<Peer>& peers, const GroupLayers
 
 PolicySnapshot PolicySnapshot::with(const std::vector<Peer>& changed,
                                     const GroupLayers& groups) const {
-    std::unordered_set<std::string_view> names;
-    for (const auto& peer : changed) names.insert(peer.name);
+    // Usually one name: a sorted list is cheaper to ask than a hash set.
+    std::vector<std::string_view> names;
+    names.reserve(changed.size());
+    for (const auto& peer : changed) names.emplace_back(peer.name);
+    std::sort(names.begin(), names.end());
     std::vector<Slot> entered;
     for (const auto& peer : changed) enter(peer, groups, entered);
     sort_unique(entered);
 
-    std::vector<Slot> kept;
-    kept.reserve(by_address_.size());
-    std::copy_if(by_address_.begin(), by_address_.end(), std::back_inserter(kept),
-                 [&](const Slot& slot) { return !names.contains(slot.second->access.peer); });
-
+    // One merging pass: the old slots minus the changed peers', and the new
+    // ones in order. A changed peer keeps an address over an unchanged one.
     PolicySnapshot out;
-    out.by_address_.reserve(kept.size() + entered.size());
-    // merge takes from its first range on ties, so a changed peer keeps an
-    // address over an unchanged one.
-    std::merge(std::make_move_iterator(entered.begin()), std::make_move_iterator(entered.end()),
-               std::make_move_iterator(kept.begin()), std::make_move_iterator(kept.end()),
-               std::back_inserter(out.by_address_), address_less<Slot>);
-    drop_repeated(out.by_address_);
+    out.by_address_.reserve(by_address_.size() + entered.size());
+    auto next = entered.begin();
+    for (const auto& slot : by_address_) {
+        if (std::binary_search(names.begin(), names.end(), slot.second->access.peer)) continue;
+        while (next != entered.end() && next->first < slot.first)
+            out.by_address_.push_back(std::move(*next++));
+        if (next != entered.end() && next->first == slot.first) continue;
+        out.by_address_.push_back(slot);
+    }
+    std::move(next, entered.end(), std::back_inserter(out.by_address_));
     return out;
 }
 
