@@ -104,7 +104,11 @@ tl::expected<LayerInfo, Errc> open_layer(const LayerConfig& config, std::string&
     info.keywords = config.keywords;
     info.queryable = config.queryable;
     info.bands = dataset->GetRasterCount();
-    info.single_band = info.bands < 3;
+    GDALRasterBand* first = dataset->GetRasterBand(1);
+    // A colour table carries the layer's own colours: a ramp would lose them.
+    info.palette = info.bands < 3 && first->GetColorInterpretation() == GCI_PaletteIndex &&
+                   first->GetColorTable() != nullptr;
+    info.single_band = info.bands < 3 && !info.palette;
     info.default_style = config.default_style;
     value_range(*dataset, config, info);
     native = native_crs(*dataset);

@@ -29,9 +29,11 @@ struct LayerInfo {
     std::vector<std::string> keywords;
     bool queryable = true;
     int bands = 0;
-    // Fewer than three bands: drawn through a style (grey or a ramp) from
-    // band 1. Otherwise drawn as RGB(A), scaled to bytes when not bytes.
+    // Fewer than three bands and no colour table: drawn through a style
+    // (grey or a ramp) from band 1. Otherwise drawn as RGB(A), scaled to
+    // bytes when not bytes, or in the colours of band 1's colour table.
     bool single_band = false;
+    bool palette = false;  // band 1 is indexed into a colour table
     bool byte_data = true;
     RampKind default_style = RampKind::grey;
     double min = 0;  // stretch range (config, else the data's min/max)

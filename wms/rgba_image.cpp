@@ -1,5 +1,6 @@
 #include "wms/rgba_image.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 namespace wmsgate::wms {
@@ -16,10 +17,13 @@ RgbaImage RgbaImage::filled(unsigned width, unsigned height, Rgb color, std::uin
     return image;
 }
 
-void composite_over(RgbaImage& bottom, const RgbaImage& top) {
-    auto& dst = bottom.pixels;
-    const auto& src = top.pixels;
-    for (std::size_t i = 0; i + 3 < dst.size() && i + 3 < src.size(); i += 4) {
+void composite_over(RgbaImage& bottom, const RgbaImage& top, unsigned row) {
+    if (bottom.width != top.width || row >= bottom.height) return;
+    const std::size_t offset = std::size_t{row} * bottom.width * 4;
+    const std::size_t length = std::min(top.pixels.size(), bottom.pixels.size() - offset);
+    std::uint8_t* dst = bottom.pixels.data() + offset;
+    const std::uint8_t* src = top.pixels.data();
+    for (std::size_t i = 0; i + 3 < length; i += 4) {
         const unsigned sa = src[i + 3];
         if (sa == 0) continue;
         if (sa == 255) {

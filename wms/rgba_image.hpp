@@ -17,7 +17,8 @@ struct RgbaImage {
     static RgbaImage filled(unsigned width, unsigned height, Rgb color, std::uint8_t alpha);
 };
 
-// Porter-Duff "source over": draws `top` onto `bottom`. Both have one size.
-void composite_over(RgbaImage& bottom, const RgbaImage& top);
+// Porter-Duff "source over": draws `top` onto `bottom`, `top`'s first row
+// on `bottom`'s row `row` (a strip of a layer). Both are equally wide.
+void composite_over(RgbaImage& bottom, const RgbaImage& top, unsigned row = 0);
 
 }  // namespace wmsgate::wms

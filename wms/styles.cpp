@@ -1,6 +1,8 @@
 #include "wms/styles.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <vector>
 
 namespace wmsgate::wms {
 namespace {
@@ -12,12 +14,12 @@ struct Stop {
     Rgb colour;
 };
 
-// Linear interpolation between stops, sampled at 256 points.
-std::array<Rgb, 256> sample(std::initializer_list<Stop> stops) {
-    std::array<Rgb, 256> out{};
-    const std::vector<Stop> s(stops);
+// Linear interpolation between stops, sampled at N points.
+template <std::size_t N>
+std::array<Rgb, N> sample(const std::vector<Stop>& s) {
+    std::array<Rgb, N> out{};
     for (std::size_t i = 0; i < out.size(); ++i) {
-        const double t = static_cast<double>(i) / 255.0;
+        const double t = static_cast<double>(i) / static_cast<double>(N - 1);
         std::size_t k = 0;
         while (k + 2 < s.size() && t > s[k + 1].at) ++k;
         const double f = std::clamp((t - s[k].at) / (s[k + 1].at - s[k].at), 0.0, 1.0);
@@ -28,6 +30,36 @@ std::array<Rgb, 256> sample(std::initializer_list<Stop> stops) {
                   mix(s[k].colour.b, s[k + 1].colour.b)};
     }
     return out;
+}
+
+const std::vector<Stop>& ramp_stops(RampKind ramp) {
+    // Elevation: sea-level green through tan and brown to snow. Viridis: the
+    // perceptually uniform matplotlib map, approximated by nine of its stops.
+    static const std::vector<Stop> grey = {{0, {0, 0, 0}}, {1, {255, 255, 255}}};
+    static const std::vector<Stop> elevation = {
+        {0.0, {0, 97, 71}},   {0.15, {16, 122, 47}},   {0.3, {232, 215, 125}}, {0.5, {161, 67, 0}},
+        {0.7, {130, 30, 30}}, {0.85, {161, 161, 161}}, {1.0, {255, 255, 255}}};
+    static const std::vector<Stop> viridis = {
+        {0.0, {68, 1, 84}},      {0.125, {71, 44, 122}},  {0.25, {59, 81, 139}},
+        {0.375, {44, 113, 142}}, {0.5, {33, 144, 141}},   {0.625, {39, 173, 129}},
+        {0.75, {92, 200, 99}},   {0.875, {170, 220, 50}}, {1.0, {253, 231, 37}}};
+    switch (ramp) {
+        case RampKind::grey:
+            return grey;
+        case RampKind::elevation:
+            return elevation;
+        case RampKind::viridis:
+            return viridis;
+    }
+    return grey;
+}
+
+template <std::size_t N>
+const std::array<Rgb, N>& sampled(RampKind ramp) {
+    static const std::array<std::array<Rgb, N>, 3> ramps = {
+        sample<N>(ramp_stops(RampKind::grey)), sample<N>(ramp_stops(RampKind::elevation)),
+        sample<N>(ramp_stops(RampKind::viridis))};
+    return ramps[static_cast<std::size_t>(ramp)];
 }
 
 }  // namespace
@@ -66,34 +98,11 @@ std::optional<Paint> resolve_style(const LayerInfo& layer, std::string_view styl
 }
 
 const std::array<Rgb, 256>& ramp_colours(RampKind ramp) {
-    // Elevation: sea-level green through tan and brown to snow. Viridis: the
-    // perceptually uniform matplotlib map, approximated by nine of its stops.
-    static const auto grey = sample({{0, {0, 0, 0}}, {1, {255, 255, 255}}});
-    static const auto elevation = sample({{0.0, {0, 97, 71}},
-                                          {0.15, {16, 122, 47}},
-                                          {0.3, {232, 215, 125}},
-                                          {0.5, {161, 67, 0}},
-                                          {0.7, {130, 30, 30}},
-                                          {0.85, {161, 161, 161}},
-                                          {1.0, {255, 255, 255}}});
-    static const auto viridis = sample({{0.0, {68, 1, 84}},
-                                        {0.125, {71, 44, 122}},
-                                        {0.25, {59, 81, 139}},
-                                        {0.375, {44, 113, 142}},
-                                        {0.5, {33, 144, 141}},
-                                        {0.625, {39, 173, 129}},
-                                        {0.75, {92, 200, 99}},
-                                        {0.875, {170, 220, 50}},
-                                        {1.0, {253, 231, 37}}});
-    switch (ramp) {
-        case RampKind::grey:
-            return grey;
-        case RampKind::elevation:
-            return elevation;
-        case RampKind::viridis:
-            return viridis;
-    }
-    return grey;
+    return sampled<256>(ramp);
+}
+
+const std::array<Rgb, ramp_lut_size>& ramp_lut(RampKind ramp) {
+    return sampled<ramp_lut_size>(ramp);
 }
 
 }  // namespace wmsgate::wms

@@ -29,7 +29,12 @@ std::vector<std::string> style_names(const LayerInfo& layer);
 // default. nullopt: the layer has no such style.
 std::optional<Paint> resolve_style(const LayerInfo& layer, std::string_view style);
 
-// 256 colours from the ramp's low end to its high end.
+// 256 colours from the ramp's low end to its high end (legends).
 const std::array<Rgb, 256>& ramp_colours(RampKind ramp);
+
+// The same ramp finely sampled, for maps: with 256 steps a smooth surface
+// such as a DEM shows bands.
+inline constexpr std::size_t ramp_lut_size = 4096;
+const std::array<Rgb, ramp_lut_size>& ramp_lut(RampKind ramp);
 
 }  // namespace wmsgate::wms

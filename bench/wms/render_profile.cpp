@@ -1,0 +1,133 @@
+// Where a GetMap's time goes, without HTTP: for each scenario's request list,
+// parses the first COUNT requests and times rendering and encoding on one
+// thread, then prints the mean and p50 per phase (ms) and the mean size.
+// Not a test and not a product binary.
+//   wms_render_profile DATA_DIR REQUESTS_DIR [COUNT [SCENARIO]]
+#include <gdal.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "wms/image_encoder.hpp"
+#include "wms/kvp.hpp"
+#include "wms/layer_catalog.hpp"
+#include "wms/renderer.hpp"
+#include "wms/request.hpp"
+#include "wms/styles.hpp"
+
+namespace {
+
+using namespace wmsgate::wms;
+using Clock = std::chrono::steady_clock;
+
+struct Phase {
+    std::vector<double> ms;
+    double mean() const {
+        double sum = 0;
+        for (const double v : ms) sum += v;
+        return ms.empty() ? 0 : sum / static_cast<double>(ms.size());
+    }
+    double p50() {
+        if (ms.empty()) return 0;
+        std::nth_element(ms.begin(), ms.begin() + static_cast<long>(ms.size() / 2), ms.end());
+        return ms[ms.size() / 2];
+    }
+};
+
+double elapsed_ms(Clock::time_point since) {
+    return std::chrono::duration<double, std::milli>(Clock::now() - since).count();
+}
+
+std::vector<std::string> read_lines(const std::string& path, std::size_t count) {
+    std::ifstream in(path);
+    std::vector<std::string> lines;
+    for (std::string line; lines.size() < count && std::getline(in, line);) lines.push_back(line);
+    return lines;
+}
+
+std::optional<MapJob> job_for(const std::string& query, const LayerCatalog& catalog,
+                              ImageFormat& format) {
+    const auto kvp = Kvp::parse(query);
+    if (!kvp) return std::nullopt;
+    const auto request = parse_request(*kvp, RequestLimits{});
+    const auto* map = request ? std::get_if<GetMapRequest>(&*request) : nullptr;
+    if (map == nullptr) return std::nullopt;
+    MapJob job{{}, map->crs.epsg, map->bbox, map->image.width, map->image.height, false, {}};
+    for (std::size_t i = 0; i < map->layers.size(); ++i) {
+        const LayerInfo* layer = catalog.find(map->layers[i]);
+        const auto paint = layer ? resolve_style(*layer, map->styles[i]) : std::nullopt;
+        if (!paint) return std::nullopt;
+        job.layers.push_back({layer->source, *paint});
+    }
+    format = map->image.format;
+    return job;
+}
+
+void profile(const std::string& scenario, const std::vector<std::string>& queries,
+             const LayerCatalog& catalog, bool print) {
+    Phase render, encode;
+    double bytes = 0;
+    for (const auto& query : queries) {
+        ImageFormat format = ImageFormat::png;
+        const auto job = job_for(query, catalog, format);
+        if (!job) {
+            std::fprintf(stderr, "%s: bad request %s\n", scenario.c_str(), query.c_str());
+            return;
+        }
+        auto start = Clock::now();
+        const auto image = render_map(*job);
+        render.ms.push_back(elapsed_ms(start));
+        if (!image) {
+            std::fprintf(stderr, "%s: render failed: %s\n", scenario.c_str(),
+                         image.error().code.message().c_str());
+            return;
+        }
+        start = Clock::now();
+        const auto encoded = encode_image(*image, format, false, {});
+        encode.ms.push_back(elapsed_ms(start));
+        if (encoded) bytes += static_cast<double>(encoded->size());
+    }
+    const double n = static_cast<double>(queries.size());
+    if (print)
+        std::printf("%-11s %8.2f %8.2f %8.2f %8.2f %8.2f %9.0f\n", scenario.c_str(), render.mean(),
+                    render.p50(), encode.mean(), encode.p50(), render.mean() + encode.mean(),
+                    bytes / n);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (argc < 3) {
+        std::fprintf(stderr, "usage: %s DATA_DIR REQUESTS_DIR [COUNT [SCENARIO]]\n", argv[0]);
+        return 2;
+    }
+    const std::string data = argv[1];
+    const std::string requests = argv[2];
+    const std::size_t count = argc > 3 ? std::stoul(argv[3]) : 200;
+
+    LayerConfig ortho{"ortho", "ortho", data + "/ortho.tif", {}, {}, {}, true, {}, {}, {}};
+    LayerConfig dem{"dem", "dem", data + "/dem.tif",   {}, {},
+                    {},    true,  RampKind::elevation, 0,  3000};
+    // The block cache wms_bench_server uses.
+    GDALSetCacheMax64(GIntBig{64} << 20);
+    const auto catalog = LayerCatalog::open({ortho, dem});
+    if (!catalog) {
+        std::fprintf(stderr, "cannot open the data: %s\n", catalog.error().subject.c_str());
+        return 1;
+    }
+    std::printf("%-11s %8s %8s %8s %8s %8s %9s\n", "scenario", "render", "r_p50", "encode", "e_p50",
+                "total", "bytes");
+    for (const std::string scenario : {"png_native", "png_4326", "jpeg_1024", "dem_ramp"}) {
+        if (argc > 4 && scenario != argv[4]) continue;
+        const auto queries = read_lines(requests + "/" + scenario + ".txt", count);
+        // One untimed pass warms the datasets, the block cache and the page cache.
+        profile(scenario, queries, *catalog, false);
+        profile(scenario, queries, *catalog, true);
+    }
+    return 0;
+}

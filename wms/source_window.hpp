@@ -1,0 +1,63 @@
+#pragma once
+
+// Reading the part of a source raster that a map needs. Private to wms/'s
+// rendering.
+
+#include <gdal_priv.h>
+
+#include <cstdint>
+#include <tl/expected.hpp>
+#include <vector>
+
+#include "wms/errors.hpp"
+#include "wms/pixel_mapping.hpp"
+#include "wms/styles.hpp"
+
+namespace wmsgate::wms {
+
+// What the resampler works on.
+enum class SampleKind {
+    rgba,    // bytes drawn as they are: RGB(A), grey, or a colour table expanded
+    values,  // band values (Float32) to scale or to draw through a ramp
+};
+
+// How to read a dataset for one paint, decided once per layer and map.
+struct SourceLayout {
+    SampleKind kind = SampleKind::rgba;
+    int colour_bands[3] = {1, 1, 1};          // 1-based; `channels` of them are used
+    int channels = 3;                         // values: 1 or 3; rgba: always 3
+    const GDALColorTable* palette = nullptr;  // band 1's, drawn in its colours
+    // Which pixels hold data: all, the bands' nodata values, or GDAL's mask
+    // band (an alpha band, a per-dataset mask).
+    enum class Validity { all, nodata, mask } validity = Validity::all;
+    std::vector<double> nodata;  // per colour band; NaN where a band has none
+};
+
+SourceLayout source_layout(GDALDataset& dataset, const Paint& paint);
+
+// A window of one overview level, read into memory. A full-resolution
+// source position (u, v) is sampled at buffer position
+// (u * ax + bx, v * ay + by), pixel centres at integers.
+struct SourceWindow {
+    int width = 0;
+    int height = 0;
+    double ax = 1, bx = 0, ay = 1, by = 0;
+    // rgba: width * height * 4, straight alpha.
+    std::vector<std::uint8_t> rgba;
+    // values: `channels` planes of width * height, and each pixel's coverage
+    // (0: no data, 255: data; in between where a mask was averaged).
+    std::vector<float> values;
+    std::vector<std::uint8_t> coverage;
+};
+
+// Reads what `area` (full-resolution pixel/line) needs from the overview
+// level that best suits `scale` source pixels per map pixel: the coarsest
+// one that is still at least as fine as the map, so that bilinear sampling
+// neither blurs nor skips pixels. Beyond that level's reach (a zoomed-out
+// map of a raster without overviews) the window is averaged down while
+// being read. An empty window when `area` misses the raster; an error when
+// GDAL cannot read the pixels (a corrupt or truncated file).
+tl::expected<SourceWindow, Errc> read_window(GDALDataset& dataset, const SourceLayout& layout,
+                                             const PixelBounds& area, double scale);
+
+}  // namespace wmsgate::wms
