@@ -311,7 +311,11 @@ void PeerCommands::expire(provisioning::Seconds after, provisioning::Seconds upt
 }
 
 tl::expected<provisioning::AddressPool*, std::error_code> PeerCommands::address_pool() {
-    if (!pool_) {
+    // A reload cannot change the prefixes (that needs a restart), but a pool
+    // of other prefixes than the config's must never be used.
+    if (!pool_ || pool_prefixes_ != config_.interface.addresses) {
+        pool_.reset();
+        pool_prefixes_ = config_.interface.addresses;
         auto taken = registry_.taken_addresses();
         if (!taken) return tl::unexpected(taken.error());
         auto pool = provisioning::AddressPool::make(config_.interface.addresses, *taken);

@@ -90,6 +90,7 @@ class PeerCommands {
     // Kept between adds; dropped (and read again) should the registry ever
     // disagree with it.
     std::optional<provisioning::AddressPool> pool_;
+    std::vector<netcfg::IpPrefix> pool_prefixes_;  // what pool_ was made for
 };
 
 }  // namespace wmsgate::daemon

@@ -146,6 +146,14 @@ TEST_F(PeerCommandsTest, AddSkipsAddressesTheRegistryHeldAtStartUp) {
     EXPECT_EQ(add("new-b").result["address"], "10.77.0.5");
 }
 
+TEST_F(PeerCommandsTest, APoolOfOtherPrefixesThanTheConfigsIsNeverUsed) {
+    ASSERT_EQ(add("alice").result["address"], "10.77.0.2");
+    config_.interface.addresses = {netcfg::IpPrefix::parse("10.77.0.1/16").value()};
+    const auto reply = add("bob");
+    EXPECT_EQ(reply.result["address"], "10.77.0.3");
+    EXPECT_TRUE(reply.result["ipv6"].is_null());
+}
+
 TEST_F(PeerCommandsTest, ADuplicateNameChangesNothingAndUsesUpNoAddress) {
     ASSERT_EQ(add("alice").status, ControlStatus::ok);
     EXPECT_EQ(add("alice").status, ControlStatus::conflict);
