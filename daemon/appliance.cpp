@@ -322,9 +322,9 @@ void Appliance::serve_metrics(const boost::asio::ip::address& client, wms::PageR
 }
 
 std::string Appliance::status_line() const {
-    return "serving " + std::to_string(peers_in_service_) + " peers, " +
-           std::to_string(config_.layers.size()) + " layers; " +
-           std::to_string(metrics_.requests()) + " requests answered";
+    const auto peers = policy_.current()->peers_in_service(provisioning::Clock::now());
+    return "serving " + std::to_string(peers) + " peers, " + std::to_string(config_.layers.size()) +
+           " layers; " + std::to_string(metrics_.requests()) + " requests answered";
 }
 
 tl::expected<void, StartupError> Appliance::reload(Config next) {
@@ -399,7 +399,6 @@ void Appliance::publish_policy() {
         return;
     }
     policy_.replace(std::make_shared<const provisioning::PolicySnapshot>(*peers, config_.groups));
-    peers_in_service_ = device_peers(*peers, provisioning::Clock::now()).size();
 }
 
 // A wireguard-go we started is a child we depend on: if it dies, start it

@@ -79,7 +79,6 @@ class Appliance {
     LivePolicy policy_;
     RequestCounter requests_;
     Metrics metrics_;
-    std::size_t peers_in_service_ = 0;
     std::unique_ptr<PeerCommands> peer_commands_;
     std::unique_ptr<wms::Server> wms_;
     std::unique_ptr<ControlServer> control_;

@@ -132,8 +132,11 @@ void ServerImpl::drain(std::chrono::milliseconds bound, std::function<void()> do
         }
         if (!open || std::chrono::steady_clock::now() >= deadline) {
             stop();
-            *poll = nullptr;  // breaks the cycle poll -> lambda -> poll
-            if (done) done();
+            auto finished = std::move(done);
+            // Breaks the cycle poll -> lambda -> poll; this lambda's captures
+            // are gone after it, so nothing below may touch them.
+            *poll = nullptr;
+            if (finished) finished();
             return;
         }
         timer->expires_after(std::chrono::milliseconds(20));

@@ -86,7 +86,9 @@ port = 8080
               f"10.79.0.1%{IFNAME}:8080" in listening, listening)
         link = in_ns("ip", "-o", "link", "show", IFNAME).stdout
         check("READY=1 only after the tunnel is up", ",UP" in link, link)
-        check("READY=1 carries a STATUS line", "STATUS=" in ready_message, ready_message)
+        check("READY=1 carries a STATUS line with peers, layers and requests",
+              "STATUS=serving 0 peers, 0 layers; 0 requests answered" in ready_message,
+              ready_message)
 
         window = 3.0
         pings = 0
@@ -100,6 +102,18 @@ port = 8080
         # catch a missing or wildly wrong rate, not scheduling jitter.
         check(f"WATCHDOG=1 about every {WATCHDOG_USEC / 2e6:.1f} s ({pings} in {window:.0f} s)",
               expected - 2 <= pings <= expected + 2)
+
+        # SIGHUP: RELOADING=1, then READY=1 once the new config is applied.
+        daemon.send_signal(signal.SIGHUP)
+        reloading = reloaded = False
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and not reloaded:
+            message = receive(sock, deadline)
+            if message is None:
+                break
+            reloading = reloading or "RELOADING=1" in message
+            reloaded = reloading and "READY=1" in message
+        check("SIGHUP: RELOADING=1, then READY=1", reloading and reloaded)
 
         daemon.send_signal(signal.SIGTERM)
         stopping = False

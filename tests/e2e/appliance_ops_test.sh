@@ -1,0 +1,184 @@
+#!/usr/bin/env bash
+# End to end, running the appliance: /metrics for the metrics group only,
+# structured access lines, SIGHUP with a good config (new layers on an open
+# keep-alive connection), with a broken one and with one that needs a restart
+# (both refused, the running config kept), and SIGTERM with a map download in
+# flight (it completes; exit 0; the interface the daemon made is gone).
+set -euo pipefail
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+if [[ $EUID -ne 0 ]]; then
+    echo "appliance_ops_test: needs root for network namespaces" >&2
+    exit 1
+fi
+
+LAB_TAG=o$(($$ % 100000))
+LAB_PREFIX="wmsgate-$LAB_TAG-"
+LAB_DIR=$(mktemp -d /tmp/wmsgate-ops.XXXXXX)
+source "$repo/scripts/lib/lab.sh"
+trap 'tail -5 "$LAB_DIR/wmsgated.log" 2>/dev/null; lab_cleanup; rm -rf "$LAB_DIR"' EXIT
+
+source "$repo/tests/lib/check.sh"
+
+config=$LAB_DIR/wmsgate.toml
+log=$LAB_DIR/wmsgated.log
+base="http://$LAB_TUNNEL_ADDRESS:$LAB_WMS_PORT"
+caps="SERVICE=WMS&VERSION=1.3.0&REQUEST=GetCapabilities"
+
+layers=${LAB_LAYERS:-$repo/build/demo-layers}
+lab_make_layers "$layers"
+lab_create_network
+lab_write_config "$config" "$layers"
+cat >>"$config" <<'TOML'
+
+[[group]]
+name = "ops"
+layers = []
+
+[metrics]
+group = "ops"
+TOML
+cp "$config" "$LAB_DIR/original.toml"
+lab_start_appliance "$config"
+# The job lab_start_appliance started is a subshell running `ip netns exec`;
+# its exit status is wmsgated's. Signals go to wmsgated itself.
+daemon_job=${LAB_PIDS[-1]}
+daemon_pid=$(lab_pids_named appliance wmsgated)
+lab_ctl peer add alice --groups daylight >"$LAB_DIR/alice.conf"
+lab_ctl peer add bob --groups night,ops >"$LAB_DIR/bob.conf"
+lab_connect_client alice "$LAB_DIR/alice.conf"
+lab_connect_client bob "$LAB_DIR/bob.conf"
+
+getmap="SERVICE=WMS&VERSION=1.3.0&REQUEST=GetMap&STYLES=&CRS=CRS:84&BBOX=-180,-90,180,90&FORMAT=image/png"
+lab_wms alice "$getmap&LAYERS=blue-marble&WIDTH=256&HEIGHT=128" >"$LAB_DIR/warm.png"
+
+# --- metrics ----------------------------------------------------------------
+lab_in bob curl -sS --max-time 20 "$base/metrics" >"$LAB_DIR/metrics.txt"
+has_sample() { grep -q -E "^$1 [0-9]" "$LAB_DIR/metrics.txt"; }
+check "the metrics group gets request counts by layer, operation and status" \
+    has_sample 'wmsgate_requests_total\{layer="blue-marble",request="GetMap",status="200"\}'
+check "... a render-time histogram" has_sample 'wmsgate_render_seconds_bucket\{le="\+Inf"\}'
+check "... bytes sent" has_sample 'wmsgate_sent_bytes_total'
+peers_line() { grep -q -x "wmsgate_peers $1" "$LAB_DIR/metrics.txt"; }
+check "... the peers on the tunnel (2)" peers_line 2
+recent_line() { grep -q -x "wmsgate_peers_recent_handshake 2" "$LAB_DIR/metrics.txt"; }
+check "... and the peers with a recent handshake (2)" recent_line
+
+# Everyone else gets exactly what a path that does not exist gets.
+answer_without_date() { lab_in "$1" curl -sS -i --max-time 20 "$base$2" | grep -v -i '^date:'; }
+answer_without_date alice /metrics >"$LAB_DIR/alice-metrics.txt"
+answer_without_date alice /no-such-page >"$LAB_DIR/alice-unknown.txt"
+check "a peer outside the metrics group gets a 404 byte-identical to an unknown path" \
+    cmp -s "$LAB_DIR/alice-metrics.txt" "$LAB_DIR/alice-unknown.txt"
+is_404() { head -1 "$LAB_DIR/alice-metrics.txt" | grep -q ' 404 '; }
+check "... and that answer is a 404" is_404
+
+access_line() { grep -q -E "GetMap 200 .*PEER=alice.*LAYER=blue-marble.*DURATION_MS=[0-9]+" "$log"; }
+check "one access line per request with PEER=, LAYER=, STATUS= and DURATION_MS=" access_line
+
+# --- reload -----------------------------------------------------------------
+# A keep-alive connection from alice stays open across the reloads; the
+# probe reads commands from a FIFO and prints each answer's layer names.
+mkfifo "$LAB_DIR/probe.in"
+cat >"$LAB_DIR/probe.py" <<'PY'
+import http.client, re, sys
+host, port, query = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+conn = http.client.HTTPConnection(host, port, timeout=20)
+for line in sys.stdin:
+    conn.request("GET", "/wms?" + query)
+    response = conn.getresponse()
+    body = response.read().decode()
+    names = sorted(set(re.findall(r"<Name>(blue-marble|night-lights)</Name>", body)))
+    # http.client silently reconnects when the server closed the connection:
+    # the local port tells whether it is still the same one.
+    print(f"{line.strip()} {conn.sock.getsockname()[1]} {' '.join(names)}", flush=True)
+PY
+lab_in alice /usr/bin/python3 -u "$LAB_DIR/probe.py" "$LAB_TUNNEL_ADDRESS" "$LAB_WMS_PORT" "$caps" \
+    <"$LAB_DIR/probe.in" >"$LAB_DIR/probe.out" 2>&1 &
+LAB_PIDS+=($!)
+exec 7>"$LAB_DIR/probe.in"
+probe() {
+    echo "$1" >&7
+    local i
+    for i in $(seq 100); do
+        grep -q "^$1 " "$LAB_DIR/probe.out" && break
+        sleep 0.1
+    done
+    sed -n "s/^$1 //p" "$LAB_DIR/probe.out"
+}
+before=$(probe before)
+
+wait_for_log() {
+    local i
+    for i in $(seq 100); do
+        grep -q "$1" "$log" && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
+sed -i 's/layers = \["blue-marble"\]/layers = ["blue-marble", "night-lights"]/' "$config"
+kill -HUP "$daemon_pid"
+check "SIGHUP with a good config is logged as reloaded" wait_for_log "reloaded $config"
+after=$(probe after-good)
+connection_of() { echo "${1%% *}"; }
+layers_of() { echo "${1#* }"; }
+check "alice's next request on the same connection sees the group's new layer" \
+    test "$(layers_of "$after")" = "blue-marble night-lights"
+check "the keep-alive connection survived the reload" \
+    test "$(connection_of "$after")" = "$(connection_of "$before")"
+
+cp "$config" "$LAB_DIR/good.toml"
+printf '\n[wms]\ntitel = "typo"\n' >>"$config"
+kill -HUP "$daemon_pid"
+check "a broken config is refused with a log line naming the file" \
+    wait_for_log "reload refused; running config kept: $config"
+check "... and the running config is kept" \
+    test "$(layers_of "$(probe after-broken)")" = "blue-marble night-lights"
+
+cp "$LAB_DIR/good.toml" "$config"
+sed -i "s/^port = $LAB_WMS_PORT/port = 8081/" "$config"
+kill -HUP "$daemon_pid"
+check "a config changing the WMS port is refused: it needs a restart" \
+    wait_for_log "wms.port changed; that needs a restart"
+check "... and the WMS still answers on the old port" \
+    test "$(layers_of "$(probe after-port)")" = "blue-marble night-lights"
+exec 7>&-
+
+# --- graceful stop ----------------------------------------------------------
+# A large reprojected map of four layers keeps a render busy for seconds;
+# SIGTERM arrives once the request is in. It must still be answered in full.
+# (If rendering ever gets fast enough to finish first, the "truly in flight"
+# check below fails rather than passing without testing anything.)
+big="SERVICE=WMS&VERSION=1.3.0&REQUEST=GetMap&STYLES=&CRS=EPSG:3857&BBOX=-20000000,-20000000,20000000,20000000&WIDTH=4096&HEIGHT=4096&FORMAT=image/png&LAYERS=blue-marble,night-lights,blue-marble,night-lights"
+lab_in alice curl -sS --max-time 60 -o "$LAB_DIR/big.png" -w '%{http_code}' \
+    "$base/wms?$big" >"$LAB_DIR/big.status" 2>"$LAB_DIR/big.err" &
+download=$!
+# The request is in once the daemon's session holds it: give it a moment.
+sleep 0.5
+kill -TERM "$daemon_pid"
+wait "$download" || true
+exit_code=0
+wait "$daemon_job" || exit_code=$?
+check "the download in flight at SIGTERM completed with 200" test "$(cat "$LAB_DIR/big.status")" = 200
+png_4096() {
+    /usr/bin/python3 - "$LAB_DIR/big.png" <<'PY'
+import sys
+from osgeo import gdal
+ds = gdal.Open(sys.argv[1])
+sys.exit(0 if ds is not None and ds.RasterXSize == 4096 and ds.RasterYSize == 4096 else 1)
+PY
+}
+check "... with the whole 4096x4096 PNG" png_4096
+answered_after_stop() {
+    local stop answer
+    stop=$(grep -n "stopping: finishing" "$log" | head -1 | cut -d: -f1)
+    answer=$(grep -n "GetMap 200 " "$log" | tail -1 | cut -d: -f1)
+    [[ -n $stop && -n $answer && $answer -gt $stop ]]
+}
+check "... and it was truly in flight: answered after the stop began" answered_after_stop
+check "wmsgated exits 0 after SIGTERM (got $exit_code)" test "$exit_code" = 0
+interface_gone() { ! lab_in appliance ip link show "wg${LAB_TAG}app" >/dev/null 2>&1; }
+check "the interface it created is gone" interface_gone
+
+check_summary
