@@ -4,7 +4,8 @@
 # and p99 (ms) per scenario and the ratio. Not a test: nothing here passes
 # or fails.
 #   bench/wms/run.sh BUILD_DIR [WORK_DIR]
-# Env: DURATION (s, 15), CONNECTIONS (8), ROUNDS (2), THREADS (nproc).
+# Env: DURATION (s, 15), CONNECTIONS (8), ROUNDS (2), THREADS (nproc),
+#      RSS_CONNECTIONS (64; 0 skips the memory run).
 # Needs: wrk, lighttpd, mapserver-bin, cgi-mapserver, python3-gdal, numpy.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -56,8 +57,21 @@ for scenario in png_native png_4326 jpeg_1024 dem_ramp; do
             best[$server]=$rps
         done
     done
+    # Parenthesised: a bare ">" in awk's printf arguments is an output redirection.
     awk -v a="${best[wmsgate]}" -v b="${best[mapserver]}" -v s="$scenario" \
-        'BEGIN { printf "%-11s ratio wmsgate/mapserver (last round): %.2f\n", s, b > 0 ? a / b : 0 }'
+        'BEGIN { printf "%-11s ratio wmsgate/mapserver (last round): %.2f\n", s, (b > 0 ? a / b : 0) }'
 done
 rss=$(ps -o rss= -p "${pids[0]}")
 echo "wmsgate RSS after the runs: $((rss / 1024)) MB"
+
+# Memory under load: every scenario once more at RSS_CONNECTIONS, then the
+# peak resident set (VmHWM) of the whole run.
+if [ "${RSS_CONNECTIONS:-64}" -gt 0 ]; then
+    for scenario in png_native png_4326 jpeg_1024 dem_ramp; do
+        connections=${RSS_CONNECTIONS:-64} one_run wmsgate "$scenario" |
+            awk -v s="$scenario" -v c="${RSS_CONNECTIONS:-64}" \
+                '{ printf "%-11s wmsgate at %d connections: %s req/s, p50 %s ms, p99 %s ms, %s errors\n", s, c, $1, $2, $3, $4 }'
+    done
+    peak=$(awk '/VmHWM/ { print $2 }' "/proc/${pids[0]}/status")
+    echo "wmsgate peak RSS (VmHWM): $((peak / 1024)) MB"
+fi
