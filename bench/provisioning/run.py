@@ -187,6 +187,7 @@ layers = []
 
     def run(self):
         a = self.args
+        load_before = os.getloadavg()
         if a.template:
             log(f"copying pre-seeded state from {a.template}")
             shutil.copytree(a.template, self.state)
@@ -222,8 +223,13 @@ layers = []
             raise RuntimeError(f"device holds {peers} peers, expected {a.peers + a.adds}")
         self.stop_daemon()
 
+        load_after = os.getloadavg()
         print(f"wmsgate provisioning benchmark: {a.peers} peers present, backend uapi "
               f"(wireguard-go), {os.cpu_count()} CPUs")
+        # Other work on the machine shows in every figure; say how much there was.
+        print(f"load average (1/5/15 min): before {load_before[0]:.2f}/{load_before[1]:.2f}/"
+              f"{load_before[2]:.2f}, after {load_after[0]:.2f}/{load_after[1]:.2f}/"
+              f"{load_after[2]:.2f}")
         print(f"start-up, exec to READY=1       {summary(starts)}  target < 3000 ms")
         print(f"  of which `ip netns exec` ~     {statistics.median(overhead):7.1f} ms (median, "
               f"measured with `true`)")
