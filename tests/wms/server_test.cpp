@@ -306,6 +306,18 @@ TEST_F(ServerTest, OversizeBodyIsRefused) {
     EXPECT_EQ(authorizer_.asked().size(), 1u);  // only at connect: no request was read
 }
 
+// The listener closes on the io thread: connects until one fails (bounded)
+// and returns that failure.
+beast::error_code connect_once_closed(std::uint16_t port) {
+    beast::error_code connect_error;
+    for (int attempt = 0; attempt < 200 && !connect_error; ++attempt) {
+        Client late;
+        connect_error = late.connect(port);
+        if (!connect_error) std::this_thread::sleep_for(25ms);
+    }
+    return connect_error;
+}
+
 TEST_F(ServerTest, StopClosesOpenConnections) {
     start();
     Client client;
@@ -320,14 +332,7 @@ TEST_F(ServerTest, StopClosesOpenConnections) {
                 ec == net::error::eof)
         << ec.message();
 
-    // The listener closes on the io thread; wait (bounded) until it has.
-    beast::error_code connect_error;
-    for (int attempt = 0; attempt < 200 && !connect_error; ++attempt) {
-        Client late;
-        connect_error = late.connect(port);
-        if (!connect_error) std::this_thread::sleep_for(25ms);
-    }
-    EXPECT_EQ(connect_error, net::error::connection_refused);
+    EXPECT_EQ(connect_once_closed(port), net::error::connection_refused);
 }
 
 TEST_F(ServerTest, ReloadSwapsLayersOnOpenConnectionsAndRefusesBrokenOnes) {
@@ -440,14 +445,8 @@ TEST_F(ServerTest, DrainFinishesTheRequestInFlightAndClosesIdleConnections) {
     EXPECT_TRUE(idle_error == http::error::end_of_stream || idle_error == net::error::eof ||
                 idle_error == net::error::connection_reset)
         << idle_error.message();
-    // Not accepting any more (the listener closes on the io thread).
-    beast::error_code connect_error;
-    for (int attempt = 0; attempt < 200 && !connect_error; ++attempt) {
-        Client late;
-        connect_error = late.connect(port);
-        if (!connect_error) std::this_thread::sleep_for(25ms);
-    }
-    EXPECT_EQ(connect_error, net::error::connection_refused);
+    // Not accepting any more.
+    EXPECT_EQ(connect_once_closed(port), net::error::connection_refused);
     EXPECT_EQ(drained_future.wait_for(0s), std::future_status::timeout);
 
     held.release(Page{"text/plain", "finished\n"});
