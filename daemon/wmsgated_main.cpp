@@ -66,8 +66,8 @@ int run(const std::filesystem::path& config_file) {
     std::function<void()> wait_for_signal = [&] {
         signals.async_wait([&](boost::system::error_code ec, int signal) {
             if (ec) return;
-            if (signal == SIGHUP && !stopping) {
-                reload(config_file, running, service_manager, log);
+            if (signal == SIGHUP) {
+                if (!stopping) reload(config_file, running, service_manager, log);
             } else if (!stopping) {
                 stopping = true;
                 service_manager.stopping();
