@@ -1,6 +1,7 @@
 #include "provisioning/address_pool.hpp"
 
 #include <algorithm>
+#include <type_traits>
 
 #include "provisioning/errors.hpp"
 
@@ -103,24 +104,36 @@ std::optional<ip::address> HostRange::lowest_free() const {
     return address_of(family_, {network_high_, network_low_ | *lowest_free_});
 }
 
-tl::expected<ip::address_v4, std::error_code> next_free_ipv4(
-    const netcfg::IpPrefix& interface_prefix, const std::vector<ip::address_v4>& taken) {
-    auto range = HostRange::of(interface_prefix, HostRange::Family::v4);
+namespace {
+
+// next_free_ipv4 and next_free_ipv6: one range, filled once.
+template <typename Address>
+tl::expected<Address, std::error_code> next_free(const netcfg::IpPrefix& interface_prefix,
+                                                 const std::vector<Address>& taken) {
+    constexpr bool v4 = std::is_same_v<Address, ip::address_v4>;
+    auto range =
+        HostRange::of(interface_prefix, v4 ? HostRange::Family::v4 : HostRange::Family::v6);
     if (!range) return tl::unexpected(range.error());
     for (const auto& a : taken) range->take(a);
     const auto free = range->lowest_free();
     if (!free) return tl::unexpected(make_error_code(Errc::prefix_full));
-    return free->to_v4();
+    if constexpr (v4) {
+        return free->to_v4();
+    } else {
+        return free->to_v6();
+    }
+}
+
+}  // namespace
+
+tl::expected<ip::address_v4, std::error_code> next_free_ipv4(
+    const netcfg::IpPrefix& interface_prefix, const std::vector<ip::address_v4>& taken) {
+    return next_free(interface_prefix, taken);
 }
 
 tl::expected<ip::address_v6, std::error_code> next_free_ipv6(
     const netcfg::IpPrefix& interface_prefix, const std::vector<ip::address_v6>& taken) {
-    auto range = HostRange::of(interface_prefix, HostRange::Family::v6);
-    if (!range) return tl::unexpected(range.error());
-    for (const auto& a : taken) range->take(a);
-    const auto free = range->lowest_free();
-    if (!free) return tl::unexpected(make_error_code(Errc::prefix_full));
-    return free->to_v6();
+    return next_free(interface_prefix, taken);
 }
 
 tl::expected<AddressPool, std::error_code> AddressPool::make(
