@@ -38,7 +38,6 @@ tl::expected<void, std::error_code> draw_layer(const LayerJob& layer, const MapJ
     const PixelMapping mapping(*georef, job.bbox, job.width, job.height);
     const SourceLayout layout = source_layout(*dataset, layer.paint);
     const unsigned rows = std::max(1u, strip_pixels / job.width);
-    RgbaImage strip;
     for (unsigned y0 = 0; y0 < job.height; y0 += rows) {
         const unsigned height = std::min(rows, job.height - y0);
         const auto window =
@@ -49,11 +48,8 @@ tl::expected<void, std::error_code> draw_layer(const LayerJob& layer, const MapJ
             forget_thread_dataset(layer.source);
             return tl::unexpected(make_error_code(Errc::render_failed));
         }
-        strip.width = job.width;
-        strip.height = height;
-        strip.pixels.resize(std::size_t{job.width} * height * 4);
-        resample(*window, layout, layer.paint, mapping, georef->width, georef->height, y0, strip);
-        composite_over(map, strip, y0);
+        resample(*window, layout, layer.paint, mapping,
+                 {map, y0, y0 + height, georef->width, georef->height});
     }
     return {};
 }

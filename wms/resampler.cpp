@@ -1,10 +1,8 @@
 #include "wms/resampler.hpp"
 
 #include <algorithm>
-#include <bit>
 #include <cmath>
 #include <cstdint>
-#include <cstring>
 #include <vector>
 
 namespace wmsgate::wms {
@@ -13,15 +11,15 @@ namespace {
 // The four source pixels around a position and their bilinear weights, in
 // 1/65536 (8 bits per axis, enough for 8-bit output).
 struct Taps {
-    std::size_t index[4];  // pixel indices into the window
-    std::uint32_t weight[4];
+    std::size_t i00, i10, i01, i11;  // pixel indices into a window plane
+    std::uint32_t w00, w10, w01, w11;
 };
 
 // False when the position lies outside the source raster.
-inline bool taps_at(const SourceWindow& window, double u, double v, int source_width,
-                    int source_height, Taps& taps) {
+inline bool taps_at(const SourceWindow& window, double u, double v, const ResampleTarget& target,
+                    Taps& taps) {
     // Written so that NaN (no position in the source CRS) fails too.
-    if (!(u >= 0 && v >= 0 && u < source_width && v < source_height)) return false;
+    if (!(u >= 0 && v >= 0 && u < target.source_width && v < target.source_height)) return false;
     // Clamping the position (not the indices) keeps the edge pixels' value
     // up to the raster's edge, and lets truncation stand in for floor.
     const double bu = std::clamp(u * window.ax + window.bx, 0.0, window.width - 1.0);
@@ -29,55 +27,65 @@ inline bool taps_at(const SourceWindow& window, double u, double v, int source_w
     const int ix = static_cast<int>(bu), iy = static_cast<int>(bv);
     const auto wx = static_cast<std::uint32_t>((bu - ix) * 256 + 0.5);
     const auto wy = static_cast<std::uint32_t>((bv - iy) * 256 + 0.5);
-    const std::size_t i00 = std::size_t(iy) * window.width + ix;
     const std::size_t right = ix + 1 < window.width ? 1 : 0;
     const std::size_t down = iy + 1 < window.height ? window.width : 0;
-    taps = {{i00, i00 + right, i00 + down, i00 + down + right},
-            {(256 - wx) * (256 - wy), wx * (256 - wy), (256 - wx) * wy, wx * wy}};
+    taps.i00 = std::size_t(iy) * window.width + ix;
+    taps.i10 = taps.i00 + right;
+    taps.i01 = taps.i00 + down;
+    taps.i11 = taps.i01 + right;
+    taps.w00 = (256 - wx) * (256 - wy);
+    taps.w10 = wx * (256 - wy);
+    taps.w01 = (256 - wx) * wy;
+    taps.w11 = wx * wy;
     return true;
 }
 
-// RGBA bytes loaded as one word put R in the low byte and A in the high one.
-static_assert(std::endian::native == std::endian::little);
-
-// Channel c of four RGBA pixels, blended.
-inline std::uint8_t blend(const std::uint32_t (&p)[4], const std::uint32_t (&w)[4], int c) {
-    const int shift = 8 * c;
-    const std::uint32_t sum = w[0] * ((p[0] >> shift) & 0xFF) + w[1] * ((p[1] >> shift) & 0xFF) +
-                              w[2] * ((p[2] >> shift) & 0xFF) + w[3] * ((p[3] >> shift) & 0xFF);
-    return static_cast<std::uint8_t>((sum + (1u << 15)) >> 16);
+inline std::uint8_t blend(const std::uint8_t* plane, const Taps& t) {
+    const std::uint32_t sum = t.w00 * plane[t.i00] + t.w10 * plane[t.i10] + t.w01 * plane[t.i01] +
+                              t.w11 * plane[t.i11] + (1u << 15);
+    return static_cast<std::uint8_t>(sum >> 16);
 }
 
-// Written out by hand: GCC at -O2 does not unroll the channel and tap loops.
-inline void sample_rgba(const SourceWindow& window, const Taps& taps, std::uint8_t* out) {
-    std::uint32_t p[4];
-    for (int k = 0; k < 4; ++k) std::memcpy(&p[k], &window.rgba[taps.index[k] * 4], 4);
-    if (((p[0] & p[1] & p[2] & p[3]) >> 24) == 255) {
-        out[0] = blend(p, taps.weight, 0);
-        out[1] = blend(p, taps.weight, 1);
-        out[2] = blend(p, taps.weight, 2);
-        out[3] = 255;
-        return;
-    }
-    // Colours weighted by alpha too: a transparent neighbour's colour must
-    // not bleed into the result.
-    std::uint64_t alpha = 0;
-    std::uint64_t w[4];
-    for (int k = 0; k < 4; ++k) {
-        w[k] = std::uint64_t{taps.weight[k]} * (p[k] >> 24);
-        alpha += w[k];
-    }
+// Weighted by alpha as well: a transparent neighbour's colour must not
+// bleed into the result.
+void sample_translucent(const std::uint8_t* planes, std::size_t plane, const Taps& t,
+                        std::uint8_t* out) {
+    const std::uint8_t* a = planes + 3 * plane;
+    const std::uint64_t w[4] = {std::uint64_t{t.w00} * a[t.i00], std::uint64_t{t.w10} * a[t.i10],
+                                std::uint64_t{t.w01} * a[t.i01], std::uint64_t{t.w11} * a[t.i11]};
+    const std::uint64_t alpha = w[0] + w[1] + w[2] + w[3];
     if (alpha == 0) {
-        std::fill_n(out, 4, 0);
+        out[3] = 0;
         return;
     }
-    for (int c = 0; c < 3; ++c) {
-        const int shift = 8 * c;
-        std::uint64_t sum = alpha / 2;
-        for (int k = 0; k < 4; ++k) sum += w[k] * ((p[k] >> shift) & 0xFF);
+    for (std::size_t c = 0; c < 3; ++c) {
+        const std::uint8_t* p = planes + c * plane;
+        const std::uint64_t sum =
+            w[0] * p[t.i00] + w[1] * p[t.i10] + w[2] * p[t.i01] + w[3] * p[t.i11] + alpha / 2;
         out[c] = static_cast<std::uint8_t>(sum / alpha);
     }
     out[3] = static_cast<std::uint8_t>((alpha + (1u << 15)) >> 16);
+}
+
+void rgba_row(const SourceWindow& window, const double* u, const double* v,
+              const ResampleTarget& target, std::uint8_t* map_row) {
+    const std::uint8_t* planes = window.rgba.data();
+    const std::size_t plane = std::size_t(window.width) * window.height;
+    const std::uint8_t* alpha = planes + 3 * plane;
+    for (unsigned x = 0; x < target.map.width; ++x, map_row += 4) {
+        Taps t;
+        if (!taps_at(window, u[x], v[x], target, t)) continue;
+        if (window.opaque || (alpha[t.i00] & alpha[t.i10] & alpha[t.i01] & alpha[t.i11]) == 255) {
+            map_row[0] = blend(planes, t);
+            map_row[1] = blend(planes + plane, t);
+            map_row[2] = blend(planes + 2 * plane, t);
+            map_row[3] = 255;
+            continue;
+        }
+        std::uint8_t pixel[4];
+        sample_translucent(planes, plane, t, pixel);
+        blend_over(map_row, pixel);
+    }
 }
 
 std::uint8_t stretch(double value, double min, double max) {
@@ -85,75 +93,62 @@ std::uint8_t stretch(double value, double min, double max) {
     return static_cast<std::uint8_t>(std::lround(std::clamp(t, 0.0, 1.0) * 255.0));
 }
 
-void sample_values(const SourceWindow& window, const SourceLayout& layout, const Paint& paint,
-                   const Taps& taps, std::uint8_t* out) {
-    double weight[4], total = 0;
-    for (int k = 0; k < 4; ++k) {
-        weight[k] = taps.weight[k] * (window.coverage[taps.index[k]] / (65536.0 * 255.0));
-        total += weight[k];
-    }
-    // GDAL's threshold: practically no data underneath.
-    if (total < 1e-5) {
-        std::fill_n(out, 4, 0);
-        return;
-    }
+// Band values: bilinear over the pixels with data, then painted.
+void values_row(const SourceWindow& window, const SourceLayout& layout, const Paint& paint,
+                const double* u, const double* v, const ResampleTarget& target,
+                std::uint8_t* map_row) {
     const std::size_t plane = std::size_t(window.width) * window.height;
-    double value[3] = {};
-    for (int c = 0; c < layout.channels; ++c) {
-        const float* values = window.values.data() + c * plane;
-        double sum = 0;
-        for (int k = 0; k < 4; ++k)
-            if (weight[k] > 0) sum += weight[k] * values[taps.index[k]];
-        value[c] = sum / total;
+    const auto& lut = ramp_lut(paint.ramp);
+    const double range = paint.max > paint.min ? paint.max - paint.min : 1.0;
+    for (unsigned x = 0; x < target.map.width; ++x, map_row += 4) {
+        Taps t;
+        if (!taps_at(window, u[x], v[x], target, t)) continue;
+        const std::size_t index[4] = {t.i00, t.i10, t.i01, t.i11};
+        const std::uint32_t taps[4] = {t.w00, t.w10, t.w01, t.w11};
+        double weight[4], total = 0;
+        for (int k = 0; k < 4; ++k) {
+            weight[k] = taps[k] * (window.coverage[index[k]] / (65536.0 * 255.0));
+            total += weight[k];
+        }
+        // GDAL's threshold: practically no data underneath.
+        if (total < 1e-5) continue;
+        double value[3] = {};
+        for (int c = 0; c < layout.channels; ++c) {
+            const float* values = window.values.data() + c * plane;
+            double sum = 0;
+            for (int k = 0; k < 4; ++k)
+                if (weight[k] > 0) sum += weight[k] * values[index[k]];
+            value[c] = sum / total;
+        }
+        std::uint8_t pixel[4];
+        if (!paint.as_is) {
+            const double f = std::clamp((value[0] - paint.min) / range, 0.0, 1.0);
+            const Rgb colour = lut[static_cast<std::size_t>(f * (lut.size() - 1) + 0.5)];
+            pixel[0] = colour.r;
+            pixel[1] = colour.g;
+            pixel[2] = colour.b;
+        } else {
+            for (int c = 0; c < 3; ++c)
+                pixel[c] = stretch(value[layout.channels == 1 ? 0 : c], paint.min, paint.max);
+        }
+        pixel[3] = static_cast<std::uint8_t>(std::min(total, 1.0) * 255.0 + 0.5);
+        blend_over(map_row, pixel);
     }
-    if (!paint.as_is) {
-        const double t =
-            (value[0] - paint.min) / (paint.max > paint.min ? paint.max - paint.min : 1.0);
-        const auto& lut = ramp_lut(paint.ramp);
-        const Rgb colour = lut[static_cast<std::size_t>(
-            std::lround(std::clamp(t, 0.0, 1.0) * static_cast<double>(lut.size() - 1)))];
-        out[0] = colour.r;
-        out[1] = colour.g;
-        out[2] = colour.b;
-    } else {
-        for (int c = 0; c < 3; ++c)
-            out[c] = stretch(value[layout.channels == 1 ? 0 : c], paint.min, paint.max);
-    }
-    out[3] = static_cast<std::uint8_t>(std::lround(std::min(total, 1.0) * 255.0));
 }
 
 }  // namespace
 
 void resample(const SourceWindow& window, const SourceLayout& layout, const Paint& paint,
-              const PixelMapping& mapping, int source_width, int source_height, unsigned y0,
-              RgbaImage& strip) {
-    std::vector<double> u(strip.width), v(strip.width);
-    const bool empty = window.width == 0 || window.height == 0;
-    for (unsigned row = 0; row < strip.height; ++row) {
-        std::uint8_t* out = strip.pixels.data() + std::size_t(row) * strip.width * 4;
-        if (empty) {
-            std::fill_n(out, std::size_t(strip.width) * 4, 0);
-            continue;
-        }
-        mapping.row(y0 + row, u.data(), v.data());
-        // One loop per kind, so that the common one has no branch inside.
-        if (layout.kind == SampleKind::rgba) {
-            for (unsigned x = 0; x < strip.width; ++x, out += 4) {
-                Taps taps;
-                if (taps_at(window, u[x], v[x], source_width, source_height, taps))
-                    sample_rgba(window, taps, out);
-                else
-                    std::fill_n(out, 4, 0);
-            }
-        } else {
-            for (unsigned x = 0; x < strip.width; ++x, out += 4) {
-                Taps taps;
-                if (taps_at(window, u[x], v[x], source_width, source_height, taps))
-                    sample_values(window, layout, paint, taps, out);
-                else
-                    std::fill_n(out, 4, 0);
-            }
-        }
+              const PixelMapping& mapping, const ResampleTarget& target) {
+    if (window.width == 0 || window.height == 0) return;
+    std::vector<double> u(target.map.width), v(target.map.width);
+    for (unsigned y = target.y0; y < target.y1; ++y) {
+        std::uint8_t* map_row = target.map.pixels.data() + std::size_t(y) * target.map.width * 4;
+        mapping.row(y, u.data(), v.data());
+        if (layout.kind == SampleKind::rgba)
+            rgba_row(window, u.data(), v.data(), target, map_row);
+        else
+            values_row(window, layout, paint, u.data(), v.data(), target, map_row);
     }
 }
 

@@ -10,14 +10,22 @@
 
 namespace wmsgate::wms {
 
-// Draws map rows [y0, y0 + strip.height) into `strip` (map width wide):
-// each pixel bilinearly sampled from `window` at the position `mapping`
-// gives it, weighted by the source pixels' alpha or coverage, so that edges
+// Where a layer's pixels go: the map, rows [y0, y1), and the source
+// raster's full-resolution size (positions outside it draw nothing).
+struct ResampleTarget {
+    RgbaImage& map;
+    unsigned y0 = 0;
+    unsigned y1 = 0;
+    int source_width = 0;
+    int source_height = 0;
+};
+
+// Draws one layer's strip straight onto the map ("source over"): each map
+// pixel bilinearly sampled from `window` at the position `mapping` gives
+// it, weighted by the source pixels' alpha or coverage, so that the edges
 // of nodata and transparent areas neither darken nor spread. Values are
-// then scaled or drawn through the paint's ramp. Pixels outside the
-// source raster (`source_width` x `source_height`) are transparent.
+// then scaled or drawn through the paint's ramp.
 void resample(const SourceWindow& window, const SourceLayout& layout, const Paint& paint,
-              const PixelMapping& mapping, int source_width, int source_height, unsigned y0,
-              RgbaImage& strip);
+              const PixelMapping& mapping, const ResampleTarget& target);
 
 }  // namespace wmsgate::wms

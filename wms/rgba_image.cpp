@@ -17,29 +17,24 @@ RgbaImage RgbaImage::filled(unsigned width, unsigned height, Rgb color, std::uin
     return image;
 }
 
+void blend_over_partial(std::uint8_t* dst, const std::uint8_t* src) {
+    // Straight alpha: out_a = sa + da(1 - sa); out_c = (sc sa + dc da (1 - sa)) / out_a.
+    const double a_src = src[3] / 255.0;
+    const double a_dst = dst[3] / 255.0 * (1.0 - a_src);
+    const double a_out = a_src + a_dst;
+    for (int c = 0; c < 3; ++c) {
+        const double value = (src[c] * a_src + dst[c] * a_dst) / a_out;
+        dst[c] = static_cast<std::uint8_t>(std::lround(value));
+    }
+    dst[3] = static_cast<std::uint8_t>(std::lround(a_out * 255.0));
+}
+
 void composite_over(RgbaImage& bottom, const RgbaImage& top, unsigned row) {
     if (bottom.width != top.width || row >= bottom.height) return;
     const std::size_t offset = std::size_t{row} * bottom.width * 4;
     const std::size_t length = std::min(top.pixels.size(), bottom.pixels.size() - offset);
     std::uint8_t* dst = bottom.pixels.data() + offset;
-    const std::uint8_t* src = top.pixels.data();
-    for (std::size_t i = 0; i + 3 < length; i += 4) {
-        const unsigned sa = src[i + 3];
-        if (sa == 0) continue;
-        if (sa == 255) {
-            for (int c = 0; c < 4; ++c) dst[i + c] = src[i + c];
-            continue;
-        }
-        // Straight alpha: out_a = sa + da(1 - sa); out_c = (sc sa + dc da (1 - sa)) / out_a.
-        const double a_src = sa / 255.0;
-        const double a_dst = dst[i + 3] / 255.0 * (1.0 - a_src);
-        const double a_out = a_src + a_dst;
-        for (int c = 0; c < 3; ++c) {
-            const double value = (src[i + c] * a_src + dst[i + c] * a_dst) / a_out;
-            dst[i + c] = static_cast<std::uint8_t>(std::lround(value));
-        }
-        dst[i + 3] = static_cast<std::uint8_t>(std::lround(a_out * 255.0));
-    }
+    for (std::size_t i = 0; i + 3 < length; i += 4) blend_over(dst + i, top.pixels.data() + i);
 }
 
 }  // namespace wmsgate::wms

@@ -116,39 +116,40 @@ bool read_palette(GDALDataset& dataset, const SourceLayout& layout, const Level&
         return false;
     const auto colours = palette_rgba(*layout.palette, layout.nodata[0]);
     for (std::size_t i = 0; i < count; ++i)
-        std::copy_n(colours[indices[i]].data(), 4, &out.rgba[i * 4]);
+        for (std::size_t c = 0; c < 4; ++c) out.rgba[c * count + i] = colours[indices[i]][c];
     if (layout.validity != SourceLayout::Validity::mask) return true;
     std::vector<std::uint8_t> mask(count);
     if (!read_band(mask_band(dataset, level), w, out.width, out.height, GDT_Byte, mask.data(), 1,
                    algorithm))
         return false;
+    std::uint8_t* alpha = out.rgba.data() + 3 * count;
     for (std::size_t i = 0; i < count; ++i)
-        out.rgba[i * 4 + 3] =
-            static_cast<std::uint8_t>((out.rgba[i * 4 + 3] * mask[i] + 127) / 255);
+        alpha[i] = static_cast<std::uint8_t>((alpha[i] * mask[i] + 127) / 255);
     return true;
 }
 
 bool read_rgba(GDALDataset& dataset, const SourceLayout& layout, const Level& level,
                const Window& w, SourceWindow& out, GDALRIOResampleAlg algorithm) {
-    out.rgba.resize(std::size_t(out.width) * out.height * 4);
+    const std::size_t count = std::size_t(out.width) * out.height;
+    out.rgba.resize(count * 4);
     if (layout.palette != nullptr) return read_palette(dataset, layout, level, w, out, algorithm);
     for (int c = 0; c < 3; ++c)
         if (!read_band(level_band(dataset, level, layout.colour_bands[c]), w, out.width, out.height,
-                       GDT_Byte, out.rgba.data() + c, 4, algorithm))
+                       GDT_Byte, out.rgba.data() + c * count, 1, algorithm))
             return false;
-    const std::size_t count = std::size_t(out.width) * out.height;
+    std::uint8_t* alpha = out.rgba.data() + 3 * count;
     switch (layout.validity) {
         case SourceLayout::Validity::all:
-            for (std::size_t i = 0; i < count; ++i) out.rgba[i * 4 + 3] = 255;
+            out.opaque = true;
             return true;
         case SourceLayout::Validity::mask:
-            return read_band(mask_band(dataset, level), w, out.width, out.height, GDT_Byte,
-                             out.rgba.data() + 3, 4, algorithm);
+            return read_band(mask_band(dataset, level), w, out.width, out.height, GDT_Byte, alpha,
+                             1, algorithm);
         case SourceLayout::Validity::nodata:
             for (std::size_t i = 0; i < count; ++i) {
-                const std::uint8_t* p = &out.rgba[i * 4];
-                const double v[3] = {double(p[0]), double(p[1]), double(p[2])};
-                out.rgba[i * 4 + 3] = is_nodata(v, layout.nodata, 3) ? 0 : 255;
+                const double v[3] = {double(out.rgba[i]), double(out.rgba[count + i]),
+                                     double(out.rgba[2 * count + i])};
+                alpha[i] = is_nodata(v, layout.nodata, 3) ? 0 : 255;
             }
             return true;
     }

@@ -42,8 +42,12 @@ struct SourceWindow {
     int width = 0;
     int height = 0;
     double ax = 1, bx = 0, ay = 1, by = 0;
-    // rgba: width * height * 4, straight alpha.
+    // rgba: four planes (R, G, B, A) of width * height, straight alpha.
+    // Planes rather than pixels: GDAL fills a plane with block-row copies,
+    // but a pixel-interleaved buffer byte by byte. When `opaque`, the A
+    // plane is not filled (every pixel holds data).
     std::vector<std::uint8_t> rgba;
+    bool opaque = false;
     // values: `channels` planes of width * height, and each pixel's coverage
     // (0: no data, 255: data; in between where a mask was averaged).
     std::vector<float> values;

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <string>
 #include <variant>
@@ -68,6 +69,13 @@ std::optional<MapJob> job_for(const std::string& query, const LayerCatalog& cata
     return job;
 }
 
+// PNG_LEVEL in the environment overrides the PNG level (what-if runs).
+EncodeSettings settings() {
+    EncodeSettings out;
+    if (const char* level = std::getenv("PNG_LEVEL")) out.png_level = std::atoi(level);
+    return out;
+}
+
 void profile(const std::string& scenario, const std::vector<std::string>& queries,
              const LayerCatalog& catalog, bool print) {
     Phase render, encode;
@@ -88,7 +96,7 @@ void profile(const std::string& scenario, const std::vector<std::string>& querie
             return;
         }
         start = Clock::now();
-        const auto encoded = encode_image(*image, format, false, {});
+        const auto encoded = encode_image(*image, format, false, settings());
         encode.ms.push_back(elapsed_ms(start));
         if (encoded) bytes += static_cast<double>(encoded->size());
     }
