@@ -203,6 +203,23 @@ void PixelMapping::row(unsigned y, double* x_out, double* y_out) const {
     }
 }
 
+bool PixelMapping::separable() const {
+    const auto& ig = georef_.inverse_gt;
+    return georef_.relation == CrsRelation::same && ig[2] == 0 && ig[4] == 0;
+}
+
+double PixelMapping::column(unsigned x) const {
+    double mx = 0, my = 0;
+    map_point(x + 0.5, 0.5, mx, my);
+    return georef_.inverse_gt[0] + mx * georef_.inverse_gt[1];
+}
+
+double PixelMapping::line(unsigned y) const {
+    double mx = 0, my = 0;
+    map_point(0.5, y + 0.5, mx, my);
+    return georef_.inverse_gt[3] + my * georef_.inverse_gt[5];
+}
+
 PixelBounds PixelMapping::bounds(unsigned y0, unsigned y1) const {
     PixelBounds out = nothing();
     if (georef_.relation == CrsRelation::unrelated || y0 >= y1) return out;

@@ -34,6 +34,13 @@ class PixelMapping {
     // position in the source CRS.
     void row(unsigned y, double* x_out, double* y_out) const;
 
+    // True when x positions depend on the column only and y positions on
+    // the row only (the same CRS, a north-up raster): then column(x) and
+    // line(y) give them without a row of positions per map row.
+    bool separable() const;
+    double column(unsigned x) const;
+    double line(unsigned y) const;
+
     // The area that rows [y0, y1) fall in (empty if none can be mapped).
     PixelBounds bounds(unsigned y0, unsigned y1) const;
 

@@ -38,17 +38,20 @@ tl::expected<void, std::error_code> draw_layer(const LayerJob& layer, const MapJ
     const PixelMapping mapping(*georef, job.bbox, job.width, job.height);
     const SourceLayout layout = source_layout(*dataset, layer.paint);
     const unsigned rows = std::max(1u, strip_pixels / job.width);
+    // Per thread and kept: render threads are few and long-lived, and
+    // reusing the window's memory spares a multi-MB allocation per map.
+    thread_local SourceWindow window;
     for (unsigned y0 = 0; y0 < job.height; y0 += rows) {
         const unsigned height = std::min(rows, job.height - y0);
-        const auto window =
-            read_window(*dataset, layout, mapping.bounds(y0, y0 + height), mapping.scale());
-        if (!window) {
+        const auto read =
+            read_window(*dataset, layout, mapping.bounds(y0, y0 + height), mapping.scale(), window);
+        if (!read) {
             // A file that turned corrupt or was truncated: an error for this
             // map, and a fresh handle for the next one.
             forget_thread_dataset(layer.source);
             return tl::unexpected(make_error_code(Errc::render_failed));
         }
-        resample(*window, layout, layer.paint, mapping,
+        resample(window, layout, layer.paint, mapping,
                  {map, y0, y0 + height, georef->width, georef->height});
     }
     return {};

@@ -67,24 +67,79 @@ void sample_translucent(const std::uint8_t* planes, std::size_t plane, const Tap
     out[3] = static_cast<std::uint8_t>((alpha + (1u << 15)) >> 16);
 }
 
-void rgba_row(const SourceWindow& window, const double* u, const double* v,
-              const ResampleTarget& target, std::uint8_t* map_row) {
+inline void draw_rgba(const SourceWindow& window, const Taps& t, std::uint8_t* map_pixel) {
     const std::uint8_t* planes = window.rgba.data();
     const std::size_t plane = std::size_t(window.width) * window.height;
     const std::uint8_t* alpha = planes + 3 * plane;
+    if (window.opaque || (alpha[t.i00] & alpha[t.i10] & alpha[t.i01] & alpha[t.i11]) == 255) {
+        map_pixel[0] = blend(planes, t);
+        map_pixel[1] = blend(planes + plane, t);
+        map_pixel[2] = blend(planes + 2 * plane, t);
+        map_pixel[3] = 255;
+        return;
+    }
+    std::uint8_t pixel[4];
+    sample_translucent(planes, plane, t, pixel);
+    blend_over(map_pixel, pixel);
+}
+
+void rgba_row(const SourceWindow& window, const double* u, const double* v,
+              const ResampleTarget& target, std::uint8_t* map_row) {
     for (unsigned x = 0; x < target.map.width; ++x, map_row += 4) {
         Taps t;
-        if (!taps_at(window, u[x], v[x], target, t)) continue;
-        if (window.opaque || (alpha[t.i00] & alpha[t.i10] & alpha[t.i01] & alpha[t.i11]) == 255) {
-            map_row[0] = blend(planes, t);
-            map_row[1] = blend(planes + plane, t);
-            map_row[2] = blend(planes + 2 * plane, t);
-            map_row[3] = 255;
-            continue;
+        if (taps_at(window, u[x], v[x], target, t)) draw_rgba(window, t, map_row);
+    }
+}
+
+// One axis of a separable mapping: per map column (or row), whether it
+// falls inside the raster, its window pixel, the offset to the next one
+// and that next one's weight (of 256), as taps_at computes them.
+struct AxisTaps {
+    bool inside = false;
+    std::size_t index = 0;
+    std::size_t next = 0;
+    std::uint32_t weight = 0;
+};
+
+AxisTaps axis_taps(double position, double a, double b, int window_size, int source_size,
+                   std::size_t stride) {
+    AxisTaps out;
+    out.inside = position >= 0 && position < source_size;
+    const double p = std::clamp(position * a + b, 0.0, window_size - 1.0);
+    const int i = static_cast<int>(p);
+    out.index = std::size_t(i) * stride;
+    out.next = i + 1 < window_size ? stride : 0;
+    out.weight = static_cast<std::uint32_t>((p - i) * 256 + 0.5);
+    return out;
+}
+
+// Same-CRS maps of north-up rasters: the taps of every column are worked
+// out once, not per pixel.
+void rgba_separable(const SourceWindow& window, const PixelMapping& mapping,
+                    const ResampleTarget& target) {
+    std::vector<AxisTaps> columns(target.map.width);
+    for (unsigned x = 0; x < target.map.width; ++x)
+        columns[x] = axis_taps(mapping.column(x), window.ax, window.bx, window.width,
+                               target.source_width, 1);
+    for (unsigned y = target.y0; y < target.y1; ++y) {
+        const AxisTaps row = axis_taps(mapping.line(y), window.ay, window.by, window.height,
+                                       target.source_height, std::size_t(window.width));
+        if (!row.inside) continue;
+        std::uint8_t* map_pixel = target.map.pixels.data() + std::size_t(y) * target.map.width * 4;
+        for (unsigned x = 0; x < target.map.width; ++x, map_pixel += 4) {
+            const AxisTaps& column = columns[x];
+            if (!column.inside) continue;
+            Taps t;
+            t.i00 = row.index + column.index;
+            t.i10 = t.i00 + column.next;
+            t.i01 = t.i00 + row.next;
+            t.i11 = t.i01 + column.next;
+            t.w00 = (256 - column.weight) * (256 - row.weight);
+            t.w10 = column.weight * (256 - row.weight);
+            t.w01 = (256 - column.weight) * row.weight;
+            t.w11 = column.weight * row.weight;
+            draw_rgba(window, t, map_pixel);
         }
-        std::uint8_t pixel[4];
-        sample_translucent(planes, plane, t, pixel);
-        blend_over(map_row, pixel);
     }
 }
 
@@ -141,6 +196,8 @@ void values_row(const SourceWindow& window, const SourceLayout& layout, const Pa
 void resample(const SourceWindow& window, const SourceLayout& layout, const Paint& paint,
               const PixelMapping& mapping, const ResampleTarget& target) {
     if (window.width == 0 || window.height == 0) return;
+    if (layout.kind == SampleKind::rgba && mapping.separable())
+        return rgba_separable(window, mapping, target);
     std::vector<double> u(target.map.width), v(target.map.width);
     for (unsigned y = target.y0; y < target.y1; ++y) {
         std::uint8_t* map_row = target.map.pixels.data() + std::size_t(y) * target.map.width * 4;

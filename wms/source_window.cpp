@@ -160,7 +160,8 @@ bool read_values(GDALDataset& dataset, const SourceLayout& layout, const Level& 
                  const Window& w, SourceWindow& out, GDALRIOResampleAlg algorithm) {
     const std::size_t count = std::size_t(out.width) * out.height;
     out.values.resize(count * layout.channels);
-    out.coverage.assign(count, 255);
+    out.coverage.resize(count);
+    std::fill_n(out.coverage.data(), count, 255);
     for (int c = 0; c < layout.channels; ++c)
         if (!read_band(level_band(dataset, level, layout.colour_bands[c]), w, out.width, out.height,
                        GDT_Float32, out.values.data() + c * count, 4, algorithm))
@@ -224,13 +225,14 @@ SourceLayout source_layout(GDALDataset& dataset, const Paint& paint) {
     return layout;
 }
 
-tl::expected<SourceWindow, Errc> read_window(GDALDataset& dataset, const SourceLayout& layout,
-                                             const PixelBounds& area, double scale) {
-    SourceWindow out;
-    if (area.empty()) return out;
+tl::expected<void, Errc> read_window(GDALDataset& dataset, const SourceLayout& layout,
+                                     const PixelBounds& area, double scale, SourceWindow& out) {
+    out.width = out.height = 0;
+    out.opaque = false;
+    if (area.empty()) return {};
     const Level level = choose_level(dataset, scale);
     const Window w = window_for(area, level);
-    if (w.width == 0 || w.height == 0) return out;
+    if (w.width == 0 || w.height == 0) return {};
     // More than two level pixels per map pixel: average while reading, or
     // bilinear sampling would skip pixels (aliasing).
     const double reach = scale / std::min(level.fx, level.fy);
@@ -247,8 +249,11 @@ tl::expected<SourceWindow, Errc> read_window(GDALDataset& dataset, const SourceL
     const bool ok = layout.kind == SampleKind::rgba
                         ? read_rgba(dataset, layout, level, w, out, algorithm)
                         : read_values(dataset, layout, level, w, out, algorithm);
-    if (!ok) return tl::unexpected(Errc::dataset_unreadable);
-    return out;
+    if (!ok) {
+        out.width = out.height = 0;
+        return tl::unexpected(Errc::dataset_unreadable);
+    }
+    return {};
 }
 
 }  // namespace wmsgate::wms

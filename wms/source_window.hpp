@@ -6,6 +6,7 @@
 #include <gdal_priv.h>
 
 #include <cstdint>
+#include <memory>
 #include <tl/expected.hpp>
 #include <vector>
 
@@ -35,6 +36,31 @@ struct SourceLayout {
 
 SourceLayout source_layout(GDALDataset& dataset, const Paint& paint);
 
+// A buffer that keeps its memory from one map to the next and never
+// zero-fills: every read rewrites it, and clearing several MB per map showed
+// in profiles (as did the allocator's churn on buffers this large).
+template <class T>
+class Scratch {
+  public:
+    void resize(std::size_t size) {
+        if (size > capacity_) {
+            data_ = std::make_unique_for_overwrite<T[]>(size);
+            capacity_ = size;
+        }
+        size_ = size;
+    }
+    std::size_t size() const { return size_; }
+    T* data() { return data_.get(); }
+    const T* data() const { return data_.get(); }
+    T& operator[](std::size_t i) { return data_[i]; }
+    const T& operator[](std::size_t i) const { return data_[i]; }
+
+  private:
+    std::unique_ptr<T[]> data_;
+    std::size_t size_ = 0;
+    std::size_t capacity_ = 0;
+};
+
 // A window of one overview level, read into memory. A full-resolution
 // source position (u, v) is sampled at buffer position
 // (u * ax + bx, v * ay + by), pixel centres at integers.
@@ -46,12 +72,12 @@ struct SourceWindow {
     // Planes rather than pixels: GDAL fills a plane with block-row copies,
     // but a pixel-interleaved buffer byte by byte. When `opaque`, the A
     // plane is not filled (every pixel holds data).
-    std::vector<std::uint8_t> rgba;
+    Scratch<std::uint8_t> rgba;
     bool opaque = false;
     // values: `channels` planes of width * height, and each pixel's coverage
     // (0: no data, 255: data; in between where a mask was averaged).
-    std::vector<float> values;
-    std::vector<std::uint8_t> coverage;
+    Scratch<float> values;
+    Scratch<std::uint8_t> coverage;
 };
 
 // Reads what `area` (full-resolution pixel/line) needs from the overview
@@ -59,9 +85,10 @@ struct SourceWindow {
 // one that is still at least as fine as the map, so that bilinear sampling
 // neither blurs nor skips pixels. Beyond that level's reach (a zoomed-out
 // map of a raster without overviews) the window is averaged down while
-// being read. An empty window when `area` misses the raster; an error when
-// GDAL cannot read the pixels (a corrupt or truncated file).
-tl::expected<SourceWindow, Errc> read_window(GDALDataset& dataset, const SourceLayout& layout,
-                                             const PixelBounds& area, double scale);
+// being read. `out` is reused (its buffers keep their memory). An empty
+// window when `area` misses the raster; an error when GDAL cannot read the
+// pixels (a corrupt or truncated file).
+tl::expected<void, Errc> read_window(GDALDataset& dataset, const SourceLayout& layout,
+                                     const PixelBounds& area, double scale, SourceWindow& out);
 
 }  // namespace wmsgate::wms
