@@ -15,7 +15,7 @@ build_packages=(
     build-essential cmake ninja-build pkg-config clang-format
     libgdal-dev libboost1.74-dev libmnl-dev libsodium-dev libsqlite3-dev
     libtomlplusplus-dev libsystemd-dev libexpected-dev libqrencode-dev
-    libgtest-dev libgmock-dev nlohmann-json3-dev libdeflate-dev libpng-dev
+    libgtest-dev libgmock-dev nlohmann-json3-dev libdeflate-dev libpng-dev libjpeg-dev
 )
 # Tools the demo and the tests drive for real: WireGuard in userspace,
 # namespaces, GDAL's command-line clients, OWSLib, curl, xmllint, demo imagery.

@@ -2,13 +2,14 @@
 
 #include "wms/errors.hpp"
 #include "wms/gdal_support.hpp"
+#include "wms/jpeg_encoder.hpp"
 #include "wms/png_encoder.hpp"
 
 namespace wmsgate::wms {
 namespace {
 
-// Wraps the pixels in a MEM dataset: GDAL's JPEG and WebP drivers only write
-// by CreateCopy.
+// Wraps the pixels in a MEM dataset: GDAL's WebP driver only writes by
+// CreateCopy.
 GDALDatasetUniquePtr to_mem_dataset(const RgbaImage& image, int bands) {
     GDALDriver* mem = GetGDALDriverManager()->GetDriverByName("MEM");
     if (mem == nullptr) return nullptr;
@@ -77,7 +78,7 @@ tl::expected<std::string, std::error_code> encode_image(const RgbaImage& image, 
         case ImageFormat::png8:
             return encode_png(image, {alpha, PngColours::palette, settings.png_level});
         case ImageFormat::jpeg:
-            return encode_with_gdal(image, "JPEG", 3, settings.jpeg_quality);
+            return encode_jpeg(image, settings.jpeg_quality);
         case ImageFormat::webp:
             return encode_with_gdal(image, "WEBP", transparent ? 4 : 3, settings.jpeg_quality);
     }

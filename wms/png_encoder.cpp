@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstring>
 #include <memory>
 #include <unordered_map>
 #include <vector>
@@ -95,19 +96,24 @@ Indexed to_indexed(const RgbaImage& image, bool keep_alpha) {
     return out;
 }
 
-// The PNG scanlines: a filter byte (0, none) before every row.
+// The PNG scanlines: a filter byte (0, none) before every row. Written
+// through pointers into a buffer sized once: this runs over every pixel.
 std::vector<std::uint8_t> scanlines(const std::uint8_t* pixels, std::size_t row_bytes,
                                     std::size_t stride, std::size_t channels, unsigned height) {
-    std::vector<std::uint8_t> raw;
-    raw.reserve((row_bytes + 1) * height);
+    std::vector<std::uint8_t> raw((row_bytes + 1) * height);
+    std::uint8_t* out = raw.data();
     for (unsigned y = 0; y < height; ++y) {
-        raw.push_back(0);
+        *out++ = 0;
         const std::uint8_t* row = pixels + y * stride;
         if (channels == 4 || channels == 1) {
-            raw.insert(raw.end(), row, row + row_bytes);
-        } else {
-            for (std::size_t x = 0; x < row_bytes / 3; ++x)
-                raw.insert(raw.end(), row + x * 4, row + x * 4 + 3);
+            std::memcpy(out, row, row_bytes);
+            out += row_bytes;
+            continue;
+        }
+        for (std::size_t x = 0; x < row_bytes / 3; ++x, out += 3, row += 4) {
+            out[0] = row[0];
+            out[1] = row[1];
+            out[2] = row[2];
         }
     }
     return raw;

@@ -24,7 +24,15 @@ sed "s|@WORK@|$work|g" "$here/lighttpd.conf" >"$work/lighttpd.conf"
 sed "s|@WORK@|$work|g" "$here/mapserver.conf" >"$work/mapserver.conf"
 
 pids=()
-cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; }
+cleanup() {
+    # lighttpd leaves its FastCGI children (mapserv) running: end them too,
+    # by parent pid.
+    for pid in "${pids[@]}"; do
+        for child in $(pgrep -P "$pid" 2>/dev/null); do kill "$child" 2>/dev/null || true; done
+        kill "$pid" 2>/dev/null || true
+    done
+    wait 2>/dev/null || true
+}
 trap cleanup EXIT
 "$build/bin/wms_bench_server" "$work/data" 8090 "$threads" &
 pids+=($!)
