@@ -115,12 +115,50 @@ AxisTaps axis_taps(double position, double a, double b, int window_size, int sou
 
 // Same-CRS maps of north-up rasters: the taps of every column are worked
 // out once, not per pixel.
+// Opaque windows, in two passes per map row: the two source rows blended
+// vertically into one row of 16-bit sums (a loop the compiler vectorises),
+// then each map pixel from two neighbours of it. The arithmetic is that of
+// the four-tap kernel, so the pixels are the same, at a third of the cost.
+void opaque_separable(const SourceWindow& window, const std::vector<AxisTaps>& columns,
+                      const PixelMapping& mapping, const ResampleTarget& target) {
+    const std::size_t plane = std::size_t(window.width) * window.height;
+    const std::size_t width = std::size_t(window.width);
+    std::vector<std::uint16_t> blended(3 * width);
+    for (unsigned y = target.y0; y < target.y1; ++y) {
+        const AxisTaps row = axis_taps(mapping.line(y), window.ay, window.by, window.height,
+                                       target.source_height, width);
+        if (!row.inside) continue;
+        const auto w1 = static_cast<std::uint16_t>(row.weight);
+        const auto w0 = static_cast<std::uint16_t>(256 - row.weight);
+        for (std::size_t c = 0; c < 3; ++c) {
+            const std::uint8_t* upper = window.rgba.data() + c * plane + row.index;
+            const std::uint8_t* lower = upper + row.next;
+            std::uint16_t* out = blended.data() + c * width;
+            for (std::size_t i = 0; i < width; ++i)
+                out[i] = static_cast<std::uint16_t>(upper[i] * w0 + lower[i] * w1);
+        }
+        std::uint8_t* map_pixel = target.map.pixels.data() + std::size_t(y) * target.map.width * 4;
+        for (unsigned x = 0; x < target.map.width; ++x, map_pixel += 4) {
+            const AxisTaps& column = columns[x];
+            if (!column.inside) continue;
+            const std::uint32_t v1 = column.weight, v0 = 256 - column.weight;
+            for (std::size_t c = 0; c < 3; ++c) {
+                const std::uint16_t* sums = blended.data() + c * width + column.index;
+                map_pixel[c] = static_cast<std::uint8_t>(
+                    (sums[0] * v0 + sums[column.next] * v1 + 32768) >> 16);
+            }
+            map_pixel[3] = 255;
+        }
+    }
+}
+
 void rgba_separable(const SourceWindow& window, const PixelMapping& mapping,
                     const ResampleTarget& target) {
     std::vector<AxisTaps> columns(target.map.width);
     for (unsigned x = 0; x < target.map.width; ++x)
         columns[x] = axis_taps(mapping.column(x), window.ax, window.bx, window.width,
                                target.source_width, 1);
+    if (window.opaque) return opaque_separable(window, columns, mapping, target);
     for (unsigned y = target.y0; y < target.y1; ++y) {
         const AxisTaps row = axis_taps(mapping.line(y), window.ay, window.by, window.height,
                                        target.source_height, std::size_t(window.width));
