@@ -96,12 +96,24 @@ Indexed to_indexed(const RgbaImage& image, bool keep_alpha) {
     return out;
 }
 
-// The PNG scanlines: a filter byte (0, none) before every row. Written
-// through pointers into a buffer sized once: this runs over every pixel.
-std::vector<std::uint8_t> scanlines(const std::uint8_t* pixels, std::size_t row_bytes,
-                                    std::size_t stride, std::size_t channels, unsigned height) {
-    std::vector<std::uint8_t> raw((row_bytes + 1) * height);
-    std::uint8_t* out = raw.data();
+// At least `size` bytes: from `kept`, a per-thread buffer kept between maps
+// (fresh buffers of a tile's size cost a zero-fill and page faults on every
+// map), or for a huge map from `once`, which its caller frees.
+constexpr std::size_t kept_buffer_limit = std::size_t{4} << 20;
+std::uint8_t* scratch(std::vector<std::uint8_t>& kept, std::vector<std::uint8_t>& once,
+                      std::size_t size) {
+    if (size > kept_buffer_limit) {
+        once.resize(size);
+        return once.data();
+    }
+    if (kept.size() < size) kept.resize(size);
+    return kept.data();
+}
+
+// The PNG scanlines: a filter byte (0, none) before every row, written into
+// `out` ((row_bytes + 1) * height bytes).
+void scanlines(const std::uint8_t* pixels, std::size_t row_bytes, std::size_t stride,
+               std::size_t channels, unsigned height, std::uint8_t* out) {
     for (unsigned y = 0; y < height; ++y) {
         *out++ = 0;
         const std::uint8_t* row = pixels + y * stride;
@@ -116,7 +128,6 @@ std::vector<std::uint8_t> scanlines(const std::uint8_t* pixels, std::size_t row_
             out[2] = row[2];
         }
     }
-    return raw;
 }
 
 }  // namespace
@@ -128,25 +139,32 @@ tl::expected<std::string, std::error_code> encode_png(const RgbaImage& image,
     const bool alpha = options.alpha == PngAlpha::keep;
     const bool palette = options.colours == PngColours::palette;
 
+    thread_local std::vector<std::uint8_t> raw_kept, deflate_kept;
+    std::vector<std::uint8_t> raw_once, deflate_once;
     Indexed indexed;
-    std::vector<std::uint8_t> raw;
+    const std::size_t channels = palette ? 1 : (alpha ? 4 : 3);
+    const std::size_t row_bytes = std::size_t{image.width} * channels;
+    const std::size_t raw_size = (row_bytes + 1) * image.height;
+    std::uint8_t* raw = scratch(raw_kept, raw_once, raw_size);
     if (palette) {
         indexed = to_indexed(image, alpha);
-        raw = scanlines(indexed.indices.data(), image.width, image.width, 1, image.height);
+        scanlines(indexed.indices.data(), image.width, image.width, 1, image.height, raw);
     } else {
-        const std::size_t channels = alpha ? 4 : 3;
-        raw = scanlines(image.pixels.data(), std::size_t{image.width} * channels,
-                        std::size_t{image.width} * 4, channels, image.height);
+        scanlines(image.pixels.data(), row_bytes, std::size_t{image.width} * 4, channels,
+                  image.height, raw);
     }
     libdeflate_compressor* compressor = thread_compressor(options.level);
     if (compressor == nullptr) return failed;
-    std::string deflated(libdeflate_zlib_compress_bound(compressor, raw.size()), '\0');
-    const std::size_t size = libdeflate_zlib_compress(compressor, raw.data(), raw.size(),
-                                                      deflated.data(), deflated.size());
+    const std::size_t bound = libdeflate_zlib_compress_bound(compressor, raw_size);
+    std::uint8_t* deflate_out = scratch(deflate_kept, deflate_once, bound);
+    const std::size_t size =
+        libdeflate_zlib_compress(compressor, raw, raw_size, deflate_out, bound);
     if (size == 0) return failed;
-    deflated.resize(size);
+    const std::string_view deflated(reinterpret_cast<const char*>(deflate_out), size);
 
     std::string out = "\x89PNG\r\n\x1a\n";
+    // Signature, IHDR, PLTE and tRNS (at most 1 KB), IDAT and IEND: one allocation.
+    out.reserve(size + 1100);
     std::string header;
     put_u32(header, image.width);
     put_u32(header, image.height);

@@ -16,6 +16,17 @@ namespace {
 // Maps are drawn in strips of about this many pixels, so that the source
 // window read for one strip stays small (a few MB) whatever the map's size.
 constexpr unsigned strip_pixels = 1u << 20;
+// A render thread keeps its window buffers up to this size between maps
+// (a 1024x768 map needs about 7 MB); a huge map's are freed after it.
+constexpr std::size_t kept_window_bytes = std::size_t{8} << 20;
+
+// Frees the thread's window buffers after a map that needed large ones.
+struct TrimAfterUse {
+    SourceWindow& window;
+    ~TrimAfterUse() {
+        if (window.bytes_held() > kept_window_bytes) window = SourceWindow{};
+    }
+};
 
 // Rather than GDALWarp, which parses its options, builds a transformer and a
 // MEM dataset and runs its general kernel on every request, each layer is
@@ -41,6 +52,7 @@ tl::expected<void, std::error_code> draw_layer(const LayerJob& layer, const MapJ
     // Per thread and kept: render threads are few and long-lived, and
     // reusing the window's memory spares a multi-MB allocation per map.
     thread_local SourceWindow window;
+    const TrimAfterUse trim{window};
     for (unsigned y0 = 0; y0 < job.height; y0 += rows) {
         const unsigned height = std::min(rows, job.height - y0);
         const auto read =

@@ -50,6 +50,7 @@ class Scratch {
         size_ = size;
     }
     std::size_t size() const { return size_; }
+    std::size_t bytes_held() const { return capacity_ * sizeof(T); }
     T* data() { return data_.get(); }
     const T* data() const { return data_.get(); }
     T& operator[](std::size_t i) { return data_[i]; }
@@ -78,6 +79,10 @@ struct SourceWindow {
     // (0: no data, 255: data; in between where a mask was averaged).
     Scratch<float> values;
     Scratch<std::uint8_t> coverage;
+
+    std::size_t bytes_held() const {
+        return rgba.bytes_held() + values.bytes_held() + coverage.bytes_held();
+    }
 };
 
 // Reads what `area` (full-resolution pixel/line) needs from the overview
