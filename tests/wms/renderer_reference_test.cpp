@@ -17,28 +17,13 @@
 #include <string>
 #include <vector>
 
+#include "tests/wms/test_datasets.hpp"
 #include "wms/renderer.hpp"
 
 namespace wmsgate::wms {
 namespace {
 
-class TempDir {
-  public:
-    TempDir() {
-        std::string pattern =
-            (std::filesystem::temp_directory_path() / "wmsgate-reference-XXXXXX").string();
-        if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-        path_ = pattern;
-    }
-    ~TempDir() {
-        std::error_code ignored;
-        std::filesystem::remove_all(path_, ignored);
-    }
-    std::string file(const std::string& name) const { return (path_ / name).string(); }
-
-  private:
-    std::filesystem::path path_;
-};
+using test::TempDir;
 
 // 1024x1024 RGB in EPSG:3857 over central Europe, tiled, with overviews:
 // smooth gradients plus waves, so bilinear results differ measurably when
@@ -175,7 +160,7 @@ void PrintTo(const Case& c, std::ostream* out) {
 class ReferenceTest : public ::testing::TestWithParam<Case> {};
 
 TEST_P(ReferenceTest, AgreesWithGdalwarpPixelByPixel) {
-    const TempDir dir;
+    const TempDir dir("wmsgate-reference");
     const auto source = write_smooth_ortho(dir);
     const Case& c = GetParam();
     MapJob job;

@@ -22,24 +22,7 @@ namespace {
 
 using test::decode_png;
 
-// A private directory, removed with everything in it.
-class TempDir {
-  public:
-    TempDir() {
-        std::string pattern =
-            (std::filesystem::temp_directory_path() / "wmsgate-render-XXXXXX").string();
-        if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-        path_ = pattern;
-    }
-    ~TempDir() {
-        std::error_code ignored;
-        std::filesystem::remove_all(path_, ignored);
-    }
-    std::string file(const std::string& name) const { return (path_ / name).string(); }
-
-  private:
-    std::filesystem::path path_;
-};
+using test::TempDir;
 
 // A GeoTIFF in EPSG:4326 with one-degree pixels, its top-left corner at
 // (0, size): the map box "0,0,size,size" in CRS:84 shows it pixel for pixel.
@@ -138,7 +121,7 @@ Handler handler_for(const std::vector<LayerConfig>& layers) {
 }
 
 TEST(PaletteRaster, IsDrawnInItsColoursNotThroughAStyle) {
-    TempDir dir;
+    TempDir dir("wmsgate-render");
     const std::string path = dir.file("classes.tif");
     write_palette_raster(path);
     const auto layers = std::vector{test::layer("classes", "Classes", path)};
@@ -169,7 +152,7 @@ TEST(PaletteRaster, IsDrawnInItsColoursNotThroughAStyle) {
 }
 
 TEST(PaletteRaster, KeepsItsColoursWhenReprojected) {
-    TempDir dir;
+    TempDir dir("wmsgate-render");
     const std::string path = dir.file("classes.tif");
     write_palette_raster(path);
     const Handler handler = handler_for({test::layer("classes", "Classes", path)});
@@ -187,7 +170,7 @@ TEST(PaletteRaster, KeepsItsColoursWhenReprojected) {
 }
 
 TEST(CorruptDataset, MidUseIsAServerErrorNotAnEmptyMap) {
-    TempDir dir;
+    TempDir dir("wmsgate-render");
     const std::string path = dir.file("ortho.tif");
     write_tiled_rgb(path);
     const Handler handler = handler_for({test::layer("ortho", "Ortho", path)});
@@ -213,7 +196,7 @@ TEST(CorruptDataset, MidUseIsAServerErrorNotAnEmptyMap) {
 }
 
 TEST(CorruptDataset, RenderNamesTheFailingLayer) {
-    TempDir dir;
+    TempDir dir("wmsgate-render");
     const std::string good = dir.file("good.tif"), bad = dir.file("bad.tif");
     write_tiled_rgb(good);
     write_tiled_rgb(bad);

@@ -9,6 +9,21 @@
 
 namespace wmsgate::wms::test {
 
+// A private temporary directory, removed with everything in it.
+class TempDir {
+  public:
+    explicit TempDir(const std::string& prefix = "wmsgate-wms");
+    ~TempDir();
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+
+    const std::filesystem::path& path() const { return path_; }
+    std::string file(const std::string& name) const { return (path_ / name).string(); }
+
+  private:
+    std::filesystem::path path_;
+};
+
 // Small GeoTIFFs made with GDAL in a private temporary directory, removed
 // when the object dies.
 //  - world.tif: 3-band RGB, 64x32, EPSG:4326, the whole world; red grows
