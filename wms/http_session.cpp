@@ -13,10 +13,11 @@ namespace net = boost::asio;
 
 namespace {
 
-// After refusing an oversize request, read and discard at most this much of
-// what the client still sends, so closing does not reset the connection
-// before the client has read our answer.
-constexpr std::size_t max_drain_bytes = 1 << 20;
+// After our last answer on a connection, read and discard at most this much
+// of what the client still sends while waiting for it to close, so that
+// closing does not reset the connection before the client has read the
+// answer.
+constexpr std::size_t max_discarded_bytes = 1 << 20;
 
 Response text_response(unsigned status, std::string body, std::string request_name) {
     return Response{status, "text/plain", std::move(body) + "\n", std::move(request_name)};
@@ -188,7 +189,11 @@ void HttpSession::on_write(bool keep_alive, beast::error_code ec) {
     response_.reset();
     busy_ = false;
     if (ec) return stream_.close();
-    if (!keep_alive || context_->draining) return shutdown_and_close();
+    // Draining: the process is about to exit and take the tunnel with it,
+    // so bytes still in the socket's buffer would never arrive. The session
+    // (and so the drain) lasts until the client has read all and closed.
+    if (context_->draining) return close_after_client();
+    if (!keep_alive) return shutdown_and_close();
     do_read();
 }
 
@@ -213,19 +218,23 @@ void HttpSession::reject_oversize(unsigned status) {
     http::async_write(stream_, out, [self = shared_from_this()](beast::error_code ec, std::size_t) {
         self->response_.reset();
         if (ec) return self->stream_.close();
-        beast::error_code ignored;
-        self->stream_.socket().shutdown(net::ip::tcp::socket::shutdown_send, ignored);
-        self->drain(0);
+        self->close_after_client();
     });
 }
 
-void HttpSession::drain(std::size_t drained) {
-    if (drained >= max_drain_bytes) return stream_.close();
+void HttpSession::close_after_client() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(net::ip::tcp::socket::shutdown_send, ignored);
+    discard_until_closed(0);
+}
+
+void HttpSession::discard_until_closed(std::size_t discarded) {
+    if (discarded >= max_discarded_bytes) return stream_.close();
     stream_.expires_after(context_->options.read_timeout);
-    stream_.async_read_some(net::buffer(scratch_), [self = shared_from_this(), drained](
+    stream_.async_read_some(net::buffer(scratch_), [self = shared_from_this(), discarded](
                                                        beast::error_code ec, std::size_t n) {
         if (ec) return self->stream_.close();
-        self->drain(drained + n);
+        self->discard_until_closed(discarded + n);
     });
 }
 

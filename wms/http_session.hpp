@@ -46,7 +46,10 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
               std::chrono::microseconds render_time = {});
     void on_write(bool keep_alive, boost::beast::error_code ec);
     void reject_oversize(unsigned status);
-    void drain(std::size_t drained);
+    // Our last answer is written: half-close, then read (and discard) until
+    // the client closes, so it gets every byte before the socket goes.
+    void close_after_client();
+    void discard_until_closed(std::size_t discarded);
     void shutdown_and_close();
 
     std::shared_ptr<ServerContext> context_;
