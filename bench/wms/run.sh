@@ -5,7 +5,9 @@
 # or fails.
 #   bench/wms/run.sh BUILD_DIR [WORK_DIR]
 # Env: DURATION (s, 15), CONNECTIONS (8), ROUNDS (2), THREADS (nproc),
-#      RSS_CONNECTIONS (64; 0 skips the memory run).
+#      RSS_CONNECTIONS (64; 0 skips the memory run),
+#      MAPSERVER_CACHE_MB (unset: GDAL's default block cache in each mapserv
+#      process; a number gives each process that cache, e.g. wmsgate's 64).
 # Needs: wrk, lighttpd, mapserver-bin, cgi-mapserver, python3-gdal, numpy.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -20,6 +22,9 @@ mkdir -p "$work"
 /usr/bin/python3 "$here/make_data.py" "$work/data"
 /usr/bin/python3 "$here/make_requests.py" "$work/requests"
 sed "s|@DATA@|$work/data|g" "$here/ortho_dem.map" >"$work/bench.map"
+if [ -n "${MAPSERVER_CACHE_MB:-}" ]; then
+    sed -i "0,/^MAP$/s//MAP\n  CONFIG \"GDAL_CACHEMAX\" \"${MAPSERVER_CACHE_MB}\"/" "$work/bench.map"
+fi
 sed "s|@WORK@|$work|g" "$here/lighttpd.conf" >"$work/lighttpd.conf"
 sed "s|@WORK@|$work|g" "$here/mapserver.conf" >"$work/mapserver.conf"
 
