@@ -54,8 +54,8 @@ class Appliance {
     std::string status_line() const;
 
   private:
-    Appliance(Config config, boost::asio::io_context& io, Log& log,
-              provisioning::Registry registry, netcfg::SecretKey server_key);
+    Appliance(Config config, boost::asio::io_context& io, Log& log, provisioning::Registry registry,
+              netcfg::SecretKey server_key);
 
     tl::expected<void, StartupError> start_device();
     tl::expected<void, StartupError> configure_device(bool full);
