@@ -52,6 +52,16 @@ std::optional<gid_t> group_id(const std::string& name) {
     return found->gr_gid;
 }
 
+// What the map service gets of a config: its settings, the layers, and the
+// URL clients reach it at (the tunnel address).
+wms::ServiceConfig wms_service(const Config& config) {
+    wms::ServiceConfig service = config.wms.service;
+    service.online_resource = "http://" + config.tunnel_ipv4().address.to_string() + ":" +
+                              std::to_string(config.wms.port) + "/wms";
+    service.layers = config.layers;
+    return service;
+}
+
 }  // namespace
 
 tl::expected<std::unique_ptr<Appliance>, StartupError> Appliance::bring_up(
@@ -156,19 +166,13 @@ tl::expected<void, StartupError> Appliance::configure_device(bool full) {
 }
 
 tl::expected<void, StartupError> Appliance::start_wms() {
-    const auto& tunnel = config_.tunnel_ipv4();
-    wms::ServiceConfig service = config_.wms.service;
-    service.online_resource =
-        "http://" + tunnel.address.to_string() + ":" + std::to_string(config_.wms.port) + "/wms";
-    service.layers = config_.layers;
-
     wms::ServerOptions options;
-    options.bind_address = tunnel.address;
+    options.bind_address = config_.tunnel_ipv4().address;
     options.port = config_.wms.port;
     options.bind_device = config_.interface.name;
     options.render_threads = config_.wms.render_threads;
 
-    wms_ = std::make_unique<wms::Server>(io_, options, std::move(service), policy_,
+    wms_ = std::make_unique<wms::Server>(io_, options, wms_service(config_), policy_,
                                          [this](const wms::AccessRecord& r) { log_access(r); });
     wms_->add_page("/metrics",
                    [this](const boost::asio::ip::address& client, wms::PageReply reply) {
@@ -334,11 +338,7 @@ tl::expected<void, StartupError> Appliance::reload(Config next) {
         return fail(next.file.string() + ": " + list +
                     " changed; that needs a restart (systemctl restart wmsgate)");
     }
-    wms::ServiceConfig service = next.wms.service;
-    service.online_resource = "http://" + next.tunnel_ipv4().address.to_string() + ":" +
-                              std::to_string(next.wms.port) + "/wms";
-    service.layers = next.layers;
-    if (auto ok = wms_->reload(std::move(service)); !ok) {
+    if (auto ok = wms_->reload(wms_service(next)); !ok) {
         return fail("layer " + ok.error().subject + ": " + ok.error().code.message());
     }
     // PeerCommands reads config_ by reference: groups, layers and the

@@ -229,8 +229,13 @@ void PeerCommands::set(const nlohmann::json& a, const Caller& caller, ControlRep
                                            "nothing to change: give --groups, --layers or "
                                            "--expires"));
     }
-    auto changed = registry_.change(*name, change, actor_of(caller, details));
-    if (!changed) return reply(args::failure(changed.error(), "peer \"" + *name + "\""));
+    follow_change(*name, registry_.change(*name, change, actor_of(caller, details)), reply);
+}
+
+void PeerCommands::follow_change(const std::string& name,
+                                 tl::expected<provisioning::Peer, std::error_code> changed,
+                                 ControlReplyFn& reply) {
+    if (!changed) return reply(args::failure(changed.error(), "peer \"" + name + "\""));
     follow(*changed, std::nullopt, ControlReply::success(peer_json(*changed, Clock::now())),
            std::move(reply));
 }
@@ -247,20 +252,15 @@ void PeerCommands::set_in_service(const nlohmann::json& a, const Caller& caller,
                                   ControlReplyFn& reply, Service service) {
     auto name = args::peer_name(a);
     if (!name) return reply(name.error());
-    auto changed = registry_.set_disabled(*name, service == Service::out, actor_of(caller));
-    if (!changed) return reply(args::failure(changed.error(), "peer \"" + *name + "\""));
-    follow(*changed, std::nullopt, ControlReply::success(peer_json(*changed, Clock::now())),
-           std::move(reply));
+    follow_change(*name, registry_.set_disabled(*name, service == Service::out, actor_of(caller)),
+                  reply);
 }
 
 void PeerCommands::revoke(const nlohmann::json& a, const Caller& caller, ControlReplyFn& reply) {
     auto name = args::peer_name(a);
     if (!name) return reply(name.error());
     const auto now = std::chrono::time_point_cast<std::chrono::seconds>(Clock::now());
-    auto changed = registry_.revoke(*name, now, actor_of(caller));
-    if (!changed) return reply(args::failure(changed.error(), "peer \"" + *name + "\""));
-    follow(*changed, std::nullopt, ControlReply::success(peer_json(*changed, Clock::now())),
-           std::move(reply));
+    follow_change(*name, registry_.revoke(*name, now, actor_of(caller)), reply);
 }
 
 void PeerCommands::rotate(const nlohmann::json& a, const Caller& caller, ControlReplyFn& reply) {

@@ -77,6 +77,11 @@ class PeerCommands {
     // service or re-keyed, closes its connections before replying.
     void follow(const provisioning::Peer& peer, const std::optional<netcfg::PublicKey>& old_key,
                 ControlReply answer, ControlReplyFn reply);
+    // The answer to a registry change of peer `name`: its error, or `follow`
+    // with the changed peer as the reply.
+    void follow_change(const std::string& name,
+                       tl::expected<provisioning::Peer, std::error_code> changed,
+                       ControlReplyFn& reply);
     std::string client_config(const provisioning::Peer& peer,
                               const netcfg::SecretKey* private_key) const;
     // The address pool, read from the registry on first use.

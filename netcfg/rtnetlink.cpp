@@ -101,14 +101,6 @@ int on_link_details(const nlmsghdr* nlh, void* data) {
     return MNL_CB_OK;
 }
 
-int on_link(const nlmsghdr* nlh, void* data) {
-    if (nlh->nlmsg_type == RTM_NEWLINK) {
-        const auto* ifi = static_cast<const ifinfomsg*>(mnl_nlmsg_get_payload(nlh));
-        *static_cast<int*>(data) = ifi->ifi_index;
-    }
-    return MNL_CB_OK;
-}
-
 }  // namespace
 
 void Rtnetlink::SocketDeleter::operator()(mnl_socket* socket) const {
@@ -149,20 +141,9 @@ tl::expected<void, std::error_code> Rtnetlink::transact(nlmsghdr* request, Callb
 }
 
 tl::expected<int, std::error_code> Rtnetlink::link_index(std::string_view ifname) {
-    if (auto ok = check_interface_name(ifname); !ok) return tl::unexpected(ok.error());
-    RequestBuffer buf;
-    nlmsghdr* nlh = mnl_nlmsg_put_header(buf.bytes);
-    nlh->nlmsg_type = RTM_GETLINK;
-    auto* ifi = static_cast<ifinfomsg*>(mnl_nlmsg_put_extra_header(nlh, sizeof(ifinfomsg)));
-    ifi->ifi_family = AF_UNSPEC;
-    mnl_attr_put_strz(nlh, IFLA_IFNAME, std::string(ifname).c_str());
-    // Without it, the reply would carry every statistic the link has.
-    mnl_attr_put_u32(nlh, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
-
-    int index = 0;
-    if (auto ok = transact(nlh, on_link, &index); !ok) return tl::unexpected(ok.error());
-    if (index <= 0) return tl::unexpected(make_error_code(Errc::link_not_found));
-    return index;
+    auto info = link_info(ifname);
+    if (!info) return tl::unexpected(info.error());
+    return info->index;
 }
 
 tl::expected<Rtnetlink::LinkInfo, std::error_code> Rtnetlink::link_info(std::string_view ifname) {
@@ -173,6 +154,7 @@ tl::expected<Rtnetlink::LinkInfo, std::error_code> Rtnetlink::link_info(std::str
     auto* ifi = static_cast<ifinfomsg*>(mnl_nlmsg_put_extra_header(nlh, sizeof(ifinfomsg)));
     ifi->ifi_family = AF_UNSPEC;
     mnl_attr_put_strz(nlh, IFLA_IFNAME, std::string(ifname).c_str());
+    // Without it, the reply would carry every statistic the link has.
     mnl_attr_put_u32(nlh, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
 
     LinkInfo info;

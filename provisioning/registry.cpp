@@ -112,13 +112,7 @@ tl::expected<std::vector<std::string>, std::error_code> Registry::expiring(Secon
                                    "AND expires > ?1 AND expires <= ?2 ORDER BY expires, name");
     if (!stmt) return tl::unexpected(stmt.error());
     stmt->bind(1, rows::unix_seconds(after)).bind(2, rows::unix_seconds(upto));
-    std::vector<std::string> names;
-    for (;;) {
-        auto row = stmt->step();
-        if (!row) return tl::unexpected(row.error());
-        if (!*row) return names;
-        names.emplace_back(stmt->text(0));
-    }
+    return rows::first_column_texts(*stmt);
 }
 
 tl::expected<void, std::error_code> Registry::audit(const AuditEntry& entry) {

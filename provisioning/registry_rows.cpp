@@ -12,16 +12,21 @@ tl::expected<std::vector<std::string>, std::error_code> names_of(sqlite3* db, co
     auto stmt = Statement::prepare(db, sql);
     if (!stmt) return tl::unexpected(stmt.error());
     stmt->bind(1, peer_id);
-    std::vector<std::string> names;
-    for (;;) {
-        auto row = stmt->step();
-        if (!row) return tl::unexpected(row.error());
-        if (!*row) return names;
-        names.emplace_back(stmt->text(0));
-    }
+    return first_column_texts(*stmt);
 }
 
 }  // namespace
+
+tl::expected<std::vector<std::string>, std::error_code> first_column_texts(
+    sqlite::Statement& stmt) {
+    std::vector<std::string> texts;
+    for (;;) {
+        auto row = stmt.step();
+        if (!row) return tl::unexpected(row.error());
+        if (!*row) return texts;
+        texts.emplace_back(stmt.text(0));
+    }
+}
 
 std::int64_t unix_seconds(Seconds t) {
     return static_cast<std::int64_t>(t.time_since_epoch().count());

@@ -22,6 +22,9 @@ inline constexpr const char* select_peer =
 std::int64_t unix_seconds(Seconds t);
 Seconds from_unix(std::int64_t seconds);
 
+// The first column of every row a bound statement gives, as text.
+tl::expected<std::vector<std::string>, std::error_code> first_column_texts(sqlite::Statement& stmt);
+
 // A row of select_peer, without groups and layers. A row that does not
 // parse was not written by us: database_corrupt.
 tl::expected<Peer, std::error_code> peer_from_row(const sqlite::Statement& row);

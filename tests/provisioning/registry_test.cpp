@@ -11,6 +11,7 @@
 
 #include "provisioning/errors.hpp"
 #include "provisioning/schema.hpp"
+#include "tests/provisioning/raw_sql.hpp"
 #include "tests/provisioning/test_keys.hpp"
 
 namespace wmsgate::provisioning {
@@ -18,17 +19,7 @@ namespace {
 namespace fs = std::filesystem;
 namespace ip = boost::asio::ip;
 
-// Runs constant SQL on the database behind the registry's back.
-void raw_exec(const fs::path& file, const char* sql) {
-    sqlite3* db = nullptr;
-    ASSERT_EQ(sqlite3_open(file.c_str(), &db), SQLITE_OK);
-    char* message = nullptr;
-    const int rc = sqlite3_exec(db, sql, nullptr, nullptr, &message);
-    const std::string text = message != nullptr ? message : "";
-    sqlite3_free(message);
-    sqlite3_close(db);
-    ASSERT_EQ(rc, SQLITE_OK) << text;
-}
+using test::raw_exec;
 
 std::int64_t raw_count(const fs::path& file, const char* sql) {
     sqlite3* db = nullptr;
