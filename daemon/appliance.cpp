@@ -153,8 +153,11 @@ tl::expected<void, StartupError> Appliance::configure_device(bool full) {
     update.private_key = server_key_;
     update.listen_port = config_.interface.listen_port;
     // Only peers in service belong on the device; revoked, disabled and
-    // expired ones are removed if a crash left them there.
-    update.peers = netcfg::reconcile(device_peers(*peers, provisioning::Clock::now()), actual);
+    // expired ones are removed if a crash left them there. Expiries after
+    // `reconciled_at_` are the expiry timer's.
+    const auto now = provisioning::Clock::now();
+    reconciled_at_ = std::chrono::time_point_cast<std::chrono::seconds>(now);
+    update.peers = netcfg::reconcile(device_peers(*peers, now), actual);
     if (auto ok = opened_.device->apply(update); !ok) {
         return fail("interface " + name + ": configuring WireGuard: " + ok.error().message());
     }
@@ -215,7 +218,7 @@ tl::expected<void, StartupError> Appliance::start_control() {
         [this](provisioning::Seconds after, provisioning::Seconds upto) {
             peer_commands_->expire(after, upto);
         });
-    expiry_->start();
+    expiry_->start(reconciled_at_);
 
     const auto admin_gid = group_id(config_.daemon.admin_group);
     if (!admin_gid) {

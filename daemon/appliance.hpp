@@ -84,6 +84,8 @@ class Appliance {
     std::unique_ptr<ControlServer> control_;
     boost::asio::steady_timer supervise_timer_;
     std::unique_ptr<ExpiryTimer> expiry_;
+    // When configure_device last chose the peers in service.
+    provisioning::Seconds reconciled_at_{};
 };
 
 }  // namespace wmsgate::daemon

@@ -1,24 +1,22 @@
 #include "daemon/expiry_timer.hpp"
 
 namespace wmsgate::daemon {
-namespace {
-
-provisioning::Seconds now_seconds() {
-    return std::chrono::time_point_cast<std::chrono::seconds>(provisioning::Clock::now());
-}
-
-}  // namespace
 
 ExpiryTimer::ExpiryTimer(boost::asio::io_context& io, NextAfter next_after, Expire expire,
-                         std::chrono::seconds max_wait)
+                         std::chrono::seconds max_wait, WallClock wall_clock)
     : timer_(io),
       next_after_(std::move(next_after)),
       expire_(std::move(expire)),
-      max_wait_(max_wait) {}
+      max_wait_(max_wait),
+      wall_clock_(std::move(wall_clock)) {}
 
-void ExpiryTimer::start() {
+provisioning::Seconds ExpiryTimer::now_seconds() const {
+    return std::chrono::time_point_cast<std::chrono::seconds>(wall_clock_());
+}
+
+void ExpiryTimer::start(provisioning::Seconds handled_upto) {
     running_ = true;
-    handled_upto_ = now_seconds();
+    handled_upto_ = handled_upto;
     rearm();
 }
 
@@ -33,7 +31,7 @@ void ExpiryTimer::rearm() {
     auto wait = std::chrono::duration_cast<std::chrono::steady_clock::duration>(max_wait_);
     if (next) {
         // Expiries are whole seconds; the wait ends at that second, not before.
-        const auto until = *next - provisioning::Clock::now();
+        const auto until = *next - wall_clock_();
         wait = std::max(
             std::chrono::steady_clock::duration::zero(),
             std::min(wait, std::chrono::duration_cast<std::chrono::steady_clock::duration>(until)));
