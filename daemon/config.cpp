@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
+#include <cmath>
 #include <cstring>
 #include <limits>
 #include <map>
@@ -271,7 +272,12 @@ tl::expected<std::optional<double>, ConfigError> optional_number(Section& s, std
     const auto* node = s.find(key);
     if (!node) return std::optional<double>{};
     if (!node->is_number()) return Error(s.error(*node, key, "expected a number"));
-    return std::optional<double>(node->value<double>().value_or(0.0));
+    const double value = node->value<double>().value_or(0.0);
+    // TOML allows nan and inf; a colour ramp cannot span them.
+    if (!std::isfinite(value)) {
+        return Error(s.error(*node, key, "expected a finite number (nan and inf are not allowed)"));
+    }
+    return std::optional<double>(value);
 }
 
 tl::expected<void, ConfigError> read_layer_style(Section& s, wms::LayerConfig& layer) {

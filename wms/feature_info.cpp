@@ -48,6 +48,18 @@ std::string value_text(const std::optional<double>& v, std::string_view none) {
     return v ? number(*v) : std::string(none);
 }
 
+// JSON has no NaN or infinity: such a band value is reported as null.
+std::string json_value(const std::optional<double>& v) {
+    return v && std::isfinite(*v) ? number(*v) : std::string("null");
+}
+
+// xs:double spells them NaN, INF and -INF.
+std::string xml_value(double v) {
+    if (std::isnan(v)) return "NaN";
+    if (std::isinf(v)) return v > 0 ? "INF" : "-INF";
+    return number(v);
+}
+
 std::string as_text(const std::vector<LayerValues>& layers, unsigned count) {
     std::string out;
     for (const auto& layer : layers) {
@@ -102,7 +114,7 @@ std::string as_json(const std::vector<LayerValues>& layers, unsigned count) {
                ",\"geometry\":null,\"properties\":{";
         for (std::size_t b = 0; b < layer.bands.size(); ++b)
             out += std::string(b == 0 ? "" : ",") + "\"band_" + std::to_string(b + 1) +
-                   "\":" + value_text(layer.bands[b], "null");
+                   "\":" + json_value(layer.bands[b]);
         out += "}}";
         first = false;
     }
@@ -117,7 +129,7 @@ std::string as_xml(const std::vector<LayerValues>& layers, unsigned count) {
             out += "<Feature>";
             for (std::size_t b = 0; b < layer.bands.size(); ++b) {
                 out += "<Band index=\"" + std::to_string(b + 1) + "\"";
-                out += layer.bands[b] ? ">" + number(*layer.bands[b]) + "</Band>"
+                out += layer.bands[b] ? ">" + xml_value(*layer.bands[b]) + "</Band>"
                                       : " nodata=\"true\"/>";
             }
             out += "</Feature>";
@@ -128,6 +140,15 @@ std::string as_xml(const std::vector<LayerValues>& layers, unsigned count) {
 }
 
 }  // namespace
+
+std::optional<std::pair<int, int>> pixel_cell(double x, double y, int width, int height) {
+    // NaN fails every comparison below, and a NaN or huge double cast to int
+    // is undefined behaviour: test finiteness first.
+    if (!std::isfinite(x) || !std::isfinite(y)) return std::nullopt;
+    const double px = std::floor(x), py = std::floor(y);
+    if (px < 0 || py < 0 || px >= width || py >= height) return std::nullopt;
+    return std::pair{static_cast<int>(px), static_cast<int>(py)};
+}
 
 std::pair<double, double> pixel_centre(const GetMapRequest& map, unsigned i, unsigned j) {
     const MapBox& b = map.bbox;
@@ -145,15 +166,16 @@ tl::expected<LayerValues, std::error_code> sample_point(const std::string& layer
     LayerValues out{layer, {}, false};
     const auto pixel = to_pixel(*dataset, epsg, x, y);
     if (!pixel) return out;
-    const double px = std::floor(pixel->first), py = std::floor(pixel->second);
-    if (px < 0 || py < 0 || px >= dataset->GetRasterXSize() || py >= dataset->GetRasterYSize())
-        return out;
+    const auto cell = pixel_cell(pixel->first, pixel->second, dataset->GetRasterXSize(),
+                                 dataset->GetRasterYSize());
+    if (!cell) return out;
+    const auto [px, py] = *cell;
     out.inside = true;
     for (int b = 1; b <= dataset->GetRasterCount(); ++b) {
         GDALRasterBand* band = dataset->GetRasterBand(b);
         double value = 0;
-        if (band->RasterIO(GF_Read, static_cast<int>(px), static_cast<int>(py), 1, 1, &value, 1, 1,
-                           GDT_Float64, 0, 0, nullptr) != CE_None) {
+        if (band->RasterIO(GF_Read, px, py, 1, 1, &value, 1, 1, GDT_Float64, 0, 0, nullptr) !=
+            CE_None) {
             forget_thread_dataset(source);
             return tl::unexpected(make_error_code(Errc::render_failed));
         }

@@ -5,6 +5,7 @@
 #include <string_view>
 #include <system_error>
 #include <tl/expected.hpp>
+#include <utility>
 #include <vector>
 
 #include "wms/request.hpp"
@@ -24,6 +25,10 @@ struct LayerValues {
 tl::expected<LayerValues, std::error_code> sample_point(const std::string& layer,
                                                         const std::string& source, int epsg,
                                                         double x, double y);
+
+// The cell (column, row) holding dataset pixel/line position (x, y) in a
+// width × height raster; nullopt outside it or for a non-finite position.
+std::optional<std::pair<int, int>> pixel_cell(double x, double y, int width, int height);
 
 // The centre of pixel (i, j) of the map, in map coordinates.
 std::pair<double, double> pixel_centre(const GetMapRequest& map, unsigned i, unsigned j);

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <memory>
 
 #include "wms/crs.hpp"
@@ -80,7 +81,10 @@ void value_range(GDALDataset& dataset, const LayerConfig& config, LayerInfo& inf
     info.max = 255;
     if (!config.min || !config.max) {
         double range[2] = {0, 255};
-        if (band->ComputeRasterMinMax(TRUE, range) == CE_None && range[0] < range[1]) {
+        // A float raster holding ±inf (or NaN not declared nodata) has
+        // statistics no ramp can span: keep the byte range then.
+        if (band->ComputeRasterMinMax(TRUE, range) == CE_None && std::isfinite(range[0]) &&
+            std::isfinite(range[1]) && range[0] < range[1]) {
             info.min = range[0];
             info.max = range[1];
         }

@@ -181,9 +181,9 @@ void rgba_separable(const SourceWindow& window, const PixelMapping& mapping,
     }
 }
 
-std::uint8_t stretch(double value, double min, double max) {
-    const double t = (value - min) / (max > min ? max - min : 1.0);
-    return static_cast<std::uint8_t>(std::lround(std::clamp(t, 0.0, 1.0) * 255.0));
+std::uint8_t stretch(const Paint& paint, double value) {
+    const auto t = ramp_fraction(paint, value);
+    return t ? static_cast<std::uint8_t>(std::lround(*t * 255.0)) : 0;
 }
 
 // Band values: bilinear over the pixels with data, then painted.
@@ -192,7 +192,6 @@ void values_row(const SourceWindow& window, const SourceLayout& layout, const Pa
                 std::uint8_t* map_row) {
     const std::size_t plane = std::size_t(window.width) * window.height;
     const auto& lut = ramp_lut(paint.ramp);
-    const double range = paint.max > paint.min ? paint.max - paint.min : 1.0;
     for (unsigned x = 0; x < target.map.width; ++x, map_row += 4) {
         Taps t;
         if (!taps_at(window, u[x], v[x], target, t)) continue;
@@ -215,14 +214,15 @@ void values_row(const SourceWindow& window, const SourceLayout& layout, const Pa
         }
         std::uint8_t pixel[4];
         if (!paint.as_is) {
-            const double f = std::clamp((value[0] - paint.min) / range, 0.0, 1.0);
-            const Rgb colour = lut[static_cast<std::size_t>(f * (lut.size() - 1) + 0.5)];
+            const auto f = ramp_fraction(paint, value[0]);
+            if (!f) continue;
+            const Rgb colour = lut[static_cast<std::size_t>(*f * (lut.size() - 1) + 0.5)];
             pixel[0] = colour.r;
             pixel[1] = colour.g;
             pixel[2] = colour.b;
         } else {
             for (int c = 0; c < 3; ++c)
-                pixel[c] = stretch(value[layout.channels == 1 ? 0 : c], paint.min, paint.max);
+                pixel[c] = stretch(paint, value[layout.channels == 1 ? 0 : c]);
         }
         pixel[3] = static_cast<std::uint8_t>(std::min(total, 1.0) * 255.0 + 0.5);
         blend_over(map_row, pixel);

@@ -84,15 +84,25 @@ std::vector<std::string> style_names(const LayerInfo& layer) {
     return names;
 }
 
+Paint finite_paint(Paint paint) {
+    if (std::isfinite(paint.min) && std::isfinite(paint.max) && paint.max > paint.min) return paint;
+    // Config validation refuses such bounds, so they come from a raster's own
+    // statistics: the default byte range is as good a guess as any.
+    const Paint fallback;
+    paint.min = fallback.min;
+    paint.max = fallback.max;
+    return paint;
+}
+
 std::optional<Paint> resolve_style(const LayerInfo& layer, std::string_view style) {
     const bool is_default = style.empty() || style == "default";
     if (!layer.single_band) {
         if (!is_default) return std::nullopt;
-        return Paint{true, RampKind::grey, layer.min, layer.max, layer.byte_data};
+        return finite_paint(Paint{true, RampKind::grey, layer.min, layer.max, layer.byte_data});
     }
     for (const RampKind ramp : all_ramps) {
         if ((is_default && ramp == layer.default_style) || style == ramp_name(ramp))
-            return Paint{false, ramp, layer.min, layer.max, layer.byte_data};
+            return finite_paint(Paint{false, ramp, layer.min, layer.max, layer.byte_data});
     }
     return std::nullopt;
 }

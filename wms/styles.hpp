@@ -1,6 +1,8 @@
 #pragma once
 
+#include <algorithm>
 #include <array>
+#include <cmath>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,6 +23,24 @@ struct Paint {
 };
 
 std::string_view ramp_name(RampKind ramp);
+
+// Where `value` lies between paint.min (0) and paint.max (1), clamped to [0, 1];
+// ±inf go to the ends. nullopt for NaN, which is drawn as no data: std::clamp
+// passes NaN through, and NaN turned into a colour-table index is undefined
+// behaviour (it crashed the daemon). Inline: it runs once per map pixel.
+inline std::optional<double> ramp_fraction(const Paint& paint, double value) {
+    if (std::isnan(value)) return std::nullopt;
+    if (std::isinf(value)) return value > 0 ? 1.0 : 0.0;
+    const double range = paint.max > paint.min ? paint.max - paint.min : 1.0;
+    const double t = (value - paint.min) / range;
+    // inf/inf when min and max are finite but further apart than a double holds.
+    if (std::isnan(t)) return value >= paint.max ? 1.0 : 0.0;
+    return std::clamp(t, 0.0, 1.0);
+}
+
+// A paint whose min and max are finite with min < max, whatever the layer
+// says: a float raster holding ±inf or NaN gives GDAL statistics to match.
+Paint finite_paint(Paint paint);
 
 // The layer's style names, its default first. RGB layers have only "default".
 std::vector<std::string> style_names(const LayerInfo& layer);
