@@ -52,7 +52,57 @@ const char* label(LogLevel level) {
     return "info";
 }
 
+// "x PEER=root" would read as a second field: such a value is quoted. Plain
+// spaces stay as they are ("ERROR=disk full"); the key that follows a space
+// always comes from our code.
+bool needs_quotes(std::string_view value) {
+    return value.find_first_of("\"=") != std::string_view::npos;
+}
+
 }  // namespace
+
+std::string escape_control(std::string_view text) {
+    static constexpr char hex[] = "0123456789abcdef";
+    std::string out;
+    out.reserve(text.size());
+    for (const char c : text) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (c == '\\') {
+            out += "\\\\";
+        } else if (c == '\n') {
+            out += "\\n";
+        } else if (c == '\r') {
+            out += "\\r";
+        } else if (c == '\t') {
+            out += "\\t";
+        } else if (byte < 0x20 || byte == 0x7f) {
+            out += "\\x";
+            out += hex[byte >> 4];
+            out += hex[byte & 0xf];
+        } else {
+            out += c;
+        }
+    }
+    return out;
+}
+
+std::string format_log_line(LogLevel level, std::string_view message,
+                            std::initializer_list<LogField> fields) {
+    std::string line = std::string("wmsgated: ") + label(level) + ": " + escape_control(message);
+    for (const auto& [key, value] : fields) {
+        std::string text = escape_control(value);
+        if (needs_quotes(text)) {
+            std::string quoted = "\"";
+            for (const char c : text) {
+                if (c == '"') quoted += '\\';
+                quoted += c;
+            }
+            text = quoted + "\"";
+        }
+        line += " " + std::string(key) + "=" + text;
+    }
+    return line + "\n";
+}
 
 std::optional<LogLevel> parse_log_level(std::string_view text) {
     if (text == "debug") return LogLevel::debug;
@@ -69,19 +119,22 @@ void Log::write(LogLevel level, std::string_view message,
     if (level < min_level_) return;
     if (to_journal_) {
         std::vector<std::string> entries;
-        entries.push_back("MESSAGE=" + std::string(message));
+        // The journal keeps binary values, but journalctl prints MESSAGE and
+        // -o cat lines as they are: a line break from a client would forge one.
+        entries.push_back("MESSAGE=" + escape_control(message));
         entries.push_back("PRIORITY=" + std::to_string(priority(level)));
         entries.push_back("SYSLOG_IDENTIFIER=wmsgated");
-        for (const auto& [key, value] : fields) entries.push_back(std::string(key) + "=" + value);
+        for (const auto& [key, value] : fields)
+            entries.push_back(std::string(key) + "=" + escape_control(value));
         std::vector<iovec> iov;
         for (auto& e : entries) iov.push_back({e.data(), e.size()});
         sd_journal_sendv(iov.data(), static_cast<int>(iov.size()));
         return;
     }
-    std::string line = std::string("wmsgated: ") + label(level) + ": " + std::string(message);
-    for (const auto& [key, value] : fields) line += " " + std::string(key) + "=" + value;
-    line += "\n";
-    std::fputs(line.c_str(), stderr);
+    const std::string line = format_log_line(level, message, fields);
+    // One fwrite: lines from several threads do not interleave, and a NUL in
+    // a value cannot cut the line short as fputs would.
+    std::fwrite(line.data(), 1, line.size(), stderr);
 }
 
 }  // namespace wmsgate::daemon
