@@ -1,5 +1,6 @@
 #include "daemon/control_client.hpp"
 
+#include <boost/asio/error.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
 #include <boost/asio/read_until.hpp>
@@ -21,7 +22,13 @@ tl::expected<ControlReply, std::string> call_daemon(const std::filesystem::path&
     asio::write(socket, asio::buffer(encode_request(request)), ec);
     std::string line;
     if (!ec) {
-        asio::read_until(socket, asio::dynamic_buffer(line, max_control_line), '\n', ec);
+        asio::read_until(socket, asio::dynamic_buffer(line, max_control_reply), '\n', ec);
+    }
+    if (ec == asio::error::not_found) {
+        return tl::unexpected("the reply of wmsgated at " + socket_path.string() +
+                              " is longer than a control reply may be (" +
+                              std::to_string(max_control_reply >> 20) +
+                              " MiB); ask for less, e.g. audit --since 30d");
     }
     if (ec && line.find('\n') == std::string::npos) {
         return tl::unexpected("wmsgated at " + socket_path.string() +

@@ -1,5 +1,6 @@
 #include "daemon/control_protocol.hpp"
 
+#include <algorithm>
 #include <array>
 #include <utility>
 
@@ -27,8 +28,15 @@ ControlStatus status_from_name(std::string_view name) {
     return ControlStatus::failed;
 }
 
-tl::expected<nlohmann::json, std::string> parse_object(std::string_view line) {
-    if (line.size() > max_control_line) return tl::unexpected(std::string("message too long"));
+std::string mib(std::size_t bytes) {
+    return std::to_string((bytes + (1 << 20) - 1) >> 20) + " MiB";
+}
+
+tl::expected<nlohmann::json, std::string> parse_object(std::string_view line, std::size_t limit) {
+    if (line.size() > limit) {
+        return tl::unexpected("message too long (" + std::to_string(line.size()) +
+                              " bytes, at most " + std::to_string(limit) + ")");
+    }
     auto json = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
     if (json.is_discarded() || !json.is_object()) {
         return tl::unexpected(std::string("not a JSON object"));
@@ -46,7 +54,7 @@ std::string encode_request(const ControlRequest& request) {
 }
 
 tl::expected<ControlRequest, std::string> decode_request(std::string_view line) {
-    auto json = parse_object(line);
+    auto json = parse_object(line, max_control_line);
     if (!json) return tl::unexpected(json.error());
     const auto version = json->find("version");
     if (version == json->end() || !version->is_number_integer() ||
@@ -67,20 +75,32 @@ tl::expected<ControlRequest, std::string> decode_request(std::string_view line) 
     return request;
 }
 
-std::string encode_reply(const ControlReply& reply) {
-    nlohmann::json json;
-    json["ok"] = reply.status == ControlStatus::ok;
+std::string encode_reply(const ControlReply& reply, std::size_t limit) {
+    // Invalid UTF-8 (a name from an old registry) is replaced, not thrown on.
+    const auto dump = [](const nlohmann::json& json) {
+        return json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    };
+    std::string text;
     if (reply.status == ControlStatus::ok) {
-        json["result"] = reply.result;
+        // Written around the result rather than copying it into an envelope:
+        // peer.list of 10,000 peers is megabytes.
+        text = "{\"ok\":true,\"result\":" + dump(reply.result) + "}\n";
     } else {
-        json["status"] = status_name(reply.status);
-        json["error"] = reply.error;
+        text =
+            dump({{"ok", false}, {"status", status_name(reply.status)}, {"error", reply.error}}) +
+            "\n";
     }
-    return json.dump() + "\n";
+    if (text.size() <= limit) return text;
+    return encode_reply(ControlReply::failure(
+                            ControlStatus::failed,
+                            "the reply would be " + mib(text.size()) + ", over the " + mib(limit) +
+                                " a control reply may hold; ask for less (for the audit "
+                                "trail: wmsgatectl audit --since 30d)"),
+                        std::max<std::size_t>(limit, 1024));
 }
 
 tl::expected<ControlReply, std::string> decode_reply(std::string_view line) {
-    auto json = parse_object(line);
+    auto json = parse_object(line, max_control_reply);
     if (!json) return tl::unexpected(json.error());
     const auto ok = json->find("ok");
     if (ok == json->end() || !ok->is_boolean()) {
