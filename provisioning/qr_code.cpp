@@ -7,7 +7,9 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
+#include <string>
 
 #include "provisioning/errors.hpp"
 
@@ -84,21 +86,23 @@ tl::expected<void, std::error_code> write_qr_png(const QrCode& code,
             }
         }
 
-    // Created 0600, and an existing file is tightened, before any byte of
-    // the key is written.
-    const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    // A new file beside the target, made by us alone (mkstemp: O_CREAT |
+    // O_EXCL, mode 0600) and then renamed over it: a symlink planted at the
+    // target is replaced, not followed, and a file someone else made there
+    // (and may still hold open) is never written into. In a sticky directory
+    // such as /tmp the kernel refuses to rename over another user's file.
+    if (!file.has_filename())
+        return tl::unexpected(std::make_error_code(std::errc::is_a_directory));
+    std::string temporary =
+        (file.parent_path() / ("." + file.filename().string() + ".XXXXXX")).string();
+    const int fd = ::mkostemp(temporary.data(), O_CLOEXEC);
     if (fd < 0) return tl::unexpected(std::error_code(errno, std::system_category()));
-    if (::fchmod(fd, 0600) != 0) {
-        const int err = errno;
-        ::close(fd);
-        return tl::unexpected(std::error_code(err, std::system_category()));
-    }
     std::unique_ptr<std::FILE, FileClose> out(::fdopen(fd, "wb"));
     if (!out) {
         ::close(fd);
+        ::unlink(temporary.c_str());
         return failed;
     }
-
     png_image image{};
     image.version = PNG_IMAGE_VERSION;
     image.width = static_cast<png_uint_32>(side);
@@ -107,8 +111,17 @@ tl::expected<void, std::error_code> write_qr_png(const QrCode& code,
     const bool written =
         png_image_write_to_stdio(&image, out.get(), 0, pixels.data(), side, nullptr) != 0;
     png_image_free(&image);
-    if (!written) return failed;
-    if (std::fflush(out.get()) != 0) return failed;
+    const bool flushed = written && std::fflush(out.get()) == 0 && ::fsync(fd) == 0;
+    out.reset();
+    if (!flushed) {
+        ::unlink(temporary.c_str());
+        return failed;
+    }
+    if (::rename(temporary.c_str(), file.c_str()) != 0) {
+        const int err = errno;
+        ::unlink(temporary.c_str());
+        return tl::unexpected(std::error_code(err, std::system_category()));
+    }
     return {};
 }
 

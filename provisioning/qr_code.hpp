@@ -29,8 +29,12 @@ tl::expected<QrCode, std::error_code> encode_qr(std::string_view text);
 std::string qr_terminal_text(const QrCode& code);
 
 // Writes the code as an 8-bit greyscale PNG, `scale` pixels per module with a
-// four-module quiet zone, to a file created or truncated with mode 0600 (the
-// code holds a private key). Error qr_failed when writing fails.
+// four-module quiet zone, mode 0600 (the code holds a private key). Safe
+// replace: written to a new file of our own beside `file`, then renamed over
+// it, so an existing file, or a symlink, at `file` is replaced and never
+// written through. Errors: the system's (the directory is not writable, a
+// sticky directory holds another user's file there), qr_failed when encoding
+// fails.
 tl::expected<void, std::error_code> write_qr_png(const QrCode& code,
                                                  const std::filesystem::path& file, int scale = 8);
 
