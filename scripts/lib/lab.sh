@@ -149,13 +149,17 @@ lab_connect_client() {
         "$conf" >"$conf.wg"
     lab_in "$host" wg setconf "$ifname" "$conf.wg"
     local address
-    address=$(sed -n -E 's/^[[:space:]]*Address[[:space:]]*=[[:space:]]*//p' "$conf" | tr ',' '\n' |
-        grep -v : | head -1 | tr -d ' ')
-    lab_in "$host" ip addr add "$address" dev "$ifname"
+    for address in $(sed -n -E 's/^[[:space:]]*Address[[:space:]]*=[[:space:]]*//p' "$conf" | tr ',' ' '); do
+        # nodad: the address is usable at once, not after duplicate detection.
+        if [[ $address == *:* ]]; then
+            lab_in "$host" ip addr add "$address" dev "$ifname" nodad
+        else
+            lab_in "$host" ip addr add "$address" dev "$ifname"
+        fi
+    done
     lab_in "$host" ip link set "$ifname" up
     local route
     for route in $(sed -n -E 's/^[[:space:]]*AllowedIPs[[:space:]]*=[[:space:]]*//p' "$conf" | tr ',' ' '); do
-        [[ $route == *:* ]] && continue
         lab_in "$host" ip route add "$route" dev "$ifname"
     done
 }
