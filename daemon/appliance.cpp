@@ -8,6 +8,7 @@
 #include <chrono>
 #include <set>
 
+#include "daemon/own_address.hpp"
 #include "daemon/peer_json.hpp"
 #include "daemon/reload_check.hpp"
 #include "netcfg/interface_name.hpp"
@@ -143,6 +144,11 @@ tl::expected<void, StartupError> Appliance::configure_device(bool full) {
 
     auto peers = registry_.list();
     if (!peers) return fail("peer registry: " + peers.error().message());
+    if (auto ok =
+            check_no_peer_holds_own_address(config_.interface.addresses, *peers, config_.file);
+        !ok) {
+        return fail(ok.error());
+    }
     std::vector<netcfg::WgPeer> actual;
     if (!full) {
         auto state = opened_.device->get();
