@@ -5,26 +5,14 @@
 # the middle of peer add / revoke leaving registry and device in agreement.
 set -euo pipefail
 
-repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-if [[ $EUID -ne 0 ]]; then
-    echo "peer_lifecycle_test: needs root for network namespaces" >&2
-    exit 1
-fi
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/e2e.sh"
+e2e_begin peer_lifecycle_test l
 command -v zbarimg >/dev/null || { echo "peer_lifecycle_test: needs zbarimg (zbar-tools)" >&2; exit 1; }
-
-LAB_TAG=l$(($$ % 100000))
-LAB_PREFIX="wmsgate-$LAB_TAG-"
-LAB_DIR=$(mktemp -d /tmp/wmsgate-lifecycle.XXXXXX)
-source "$repo/scripts/lib/lab.sh"
-trap 'lab_cleanup; rm -rf "$LAB_DIR"' EXIT
-
-source "$repo/tests/lib/check.sh"
 
 ifname="wg${LAB_TAG}app"
 url="http://$LAB_TUNNEL_ADDRESS:$LAB_WMS_PORT/wms"
 caps_path="/wms?SERVICE=WMS&VERSION=1.3.0&REQUEST=GetCapabilities"
 
-layers=${LAB_LAYERS:-$repo/build/demo-layers}
 lab_make_layers "$layers"
 lab_create_network
 lab_write_config "$LAB_DIR/wmsgate.toml" "$layers"
@@ -104,12 +92,20 @@ probe() { /usr/bin/python3 -c "import json,sys; d=json.load(open('$LAB_DIR/probe
 check "revoke succeeded" probe 'd["revoke_status"] == 0'
 check "the download was under way when bob was revoked" \
     probe 'd["download_bytes_before"] > 0 and d["keep_alive_ok_before"]'
-check "the download got nothing more within 1 s of revoke returning, and never finished" \
-    probe '(d["download_last_byte_after_return"] or 0) < 1.0 and not d["download_eof"]'
+# The client drains what its socket buffer held in ~80 ms; 0.5 s leaves
+# room for a slow machine and still catches a revoke that returns while
+# the tunnel carries bytes.
+check "the download got nothing more within 0.5 s of revoke returning, and never finished" \
+    probe '(d["download_last_byte_after_return"] or 0) < 0.5 and not d["download_eof"]'
 check "the keep-alive connection got no answer after the revocation" \
     probe 'not isinstance(d["keep_alive_answer_after"], int)'
 bob_key=$(lab_ctl peer show bob --json | sed -n -E 's/.*"public_key": "([^"]+)".*/\1/p')
-not_on_device() { ! lab_in appliance wg show "$ifname" peers | grep -qF "$1"; }
+# wg failing is no proof of absence: only a listing without the key is.
+not_on_device() {
+    local peers
+    peers=$(lab_in appliance wg show "$ifname" peers) || return 1
+    ! grep -qF "$1" <<<"$peers"
+}
 check "bob is off the device" not_on_device "$bob_key"
 check "bob stays in the registry as revoked" test "$(lab_ctl peer show bob --json | grep -c '"state": "revoked"')" = 1
 check "a revoked peer cannot be enabled (exit 2)" test "$(exit_of peer enable bob)" = 2
@@ -127,8 +123,13 @@ while [[ $(date +%s) -lt $((expires_at + 5)) ]]; do
     if not_on_device "$alice_key"; then gone_at=$(date +%s.%N); break; fi
     sleep 0.05
 done
-within_a_second() { [[ -n $gone_at ]] && /usr/bin/python3 -c "import sys; sys.exit(0 if $gone_at - $expires_at < 1.0 else 1)"; }
-check "alice is off the device within 1 s of her expiry" within_a_second
+# Not before the expiry (a removal at once would pass "within 1 s" too),
+# and within 1 s after it.
+within_a_second() {
+    [[ -n $gone_at ]] &&
+        /usr/bin/python3 -c "import sys; sys.exit(0 if 0 <= $gone_at - $expires_at < 1.0 else 1)"
+}
+check "alice is off the device at her expiry, not before, and within 1 s" within_a_second
 check "alice cannot reach the WMS after expiry" cannot_connect alice
 check "alice is listed as expired" test "$(lab_ctl peer show alice --json | grep -c '"state": "expired"')" = 1
 lab_ctl peer set alice --expires 1h >/dev/null 2>&1
@@ -162,6 +163,7 @@ restart_after_kill() {
     lab_start_appliance "$LAB_DIR/wmsgate.toml"
 }
 inconsistent=0
+landed=0
 for round in $(seq 1 8); do
     pid=$(daemon_pid)
     if ((round % 2)); then
@@ -172,11 +174,16 @@ for round in $(seq 1 8); do
     ctl=$!
     sleep "0.0$((RANDOM % 6))"
     kill -9 "$pid"
-    wait "$ctl" || true
+    # The call failing means the kill landed before its reply.
+    wait "$ctl" || landed=$((landed + 1))
     restart_after_kill
     consistent || inconsistent=$((inconsistent + 1))
 done
-check "after 8 kill -9 mid add/revoke, registry and device agree every time" test "$inconsistent" = 0
+# With the uapi backend wireguard-go dies with wmsgated and the device is
+# rebuilt from the registry, so agreement is what start-up's reconcile
+# makes; the kernel backend (kernel-vm) keeps the device across the kill.
+check "after 8 kill -9 mid add/revoke ($landed before the reply), registry and device agree every time" \
+    test "$inconsistent" = 0
 check "alice works after the crashes" test -n "$(caps_layers alice)"
 
 check_summary

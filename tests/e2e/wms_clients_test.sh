@@ -5,21 +5,9 @@
 # first_map_test.sh and built on the same lab.
 set -euo pipefail
 
-repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-if [[ $EUID -ne 0 ]]; then
-    echo "wms_clients_test: needs root for network namespaces" >&2
-    exit 1
-fi
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/e2e.sh"
+e2e_begin wms_clients_test c
 
-LAB_TAG=c$(($$ % 100000))
-LAB_PREFIX="wmsgate-$LAB_TAG-"
-LAB_DIR=$(mktemp -d /tmp/wmsgate-e2e-clients.XXXXXX)
-source "$repo/scripts/lib/lab.sh"
-trap 'lab_cleanup; rm -rf "$LAB_DIR"' EXIT
-
-source "$repo/tests/lib/check.sh"
-
-layers=${LAB_LAYERS:-$repo/build/demo-layers}
 lab_make_layers "$layers"
 lab_create_network
 lab_write_config "$LAB_DIR/wmsgate.toml" "$layers"
@@ -88,12 +76,31 @@ for version in 1.3.0 1.1.1; do
 done
 
 gdal_wms="WMS:$url?SERVICE=WMS&VERSION=1.1.1&REQUEST=GetMap&LAYERS=blue-marble&SRS=EPSG:4326&BBOX=-180,-90,180,90&FORMAT=image/jpeg"
-lab_in alice gdalinfo "$gdal_wms" >"$LAB_DIR/gdalinfo.txt" 2>&1 || true
-check "gdalinfo opens the layer through the tunnel" grep -q "Driver: WMS" "$LAB_DIR/gdalinfo.txt"
+# With LAYERS in the URL GDAL's WMS driver opens the dataset without asking
+# the server anything ("Driver: WMS" prints with the server down): only
+# pixels prove the tunnel. A service description of 512x256 pixels lets
+# gdalinfo -checksum read all of them; a block it cannot fetch is an ERROR
+# line (gdalinfo still exits 0).
+cat >"$LAB_DIR/blue-marble.xml" <<XML
+<GDAL_WMS>
+  <Service name="WMS"><Version>1.1.1</Version><ServerUrl>$url?</ServerUrl><SRS>EPSG:4326</SRS>
+    <ImageFormat>image/jpeg</ImageFormat><Layers>blue-marble</Layers></Service>
+  <DataWindow><UpperLeftX>-180</UpperLeftX><UpperLeftY>90</UpperLeftY>
+    <LowerRightX>180</LowerRightX><LowerRightY>-90</LowerRightY><SizeX>512</SizeX><SizeY>256</SizeY></DataWindow>
+  <BandsCount>3</BandsCount><BlockSizeX>256</BlockSizeX><BlockSizeY>256</BlockSizeY>
+</GDAL_WMS>
+XML
+gdalinfo_reads_pixels() {
+    GDAL_HTTP_TIMEOUT=20 lab_in alice gdalinfo -checksum "$LAB_DIR/blue-marble.xml" >"$LAB_DIR/gdalinfo.txt" 2>&1 &&
+        grep -q "Driver: WMS" "$LAB_DIR/gdalinfo.txt" && ! grep -q "ERROR" "$LAB_DIR/gdalinfo.txt" &&
+        [[ $(grep -c "Checksum=" "$LAB_DIR/gdalinfo.txt") -ge 3 ]] &&
+        ! grep -q "Checksum=0$" "$LAB_DIR/gdalinfo.txt"
+}
 lab_in alice gdal_translate -q -of PNG -outsize 256 128 "$gdal_wms" "$LAB_DIR/gdal-jpeg.png" \
     >/dev/null 2>"$LAB_DIR/gdal.err" || cat "$LAB_DIR/gdal.err" >&2
 check "gdal_translate reads JPEG maps through the tunnel" \
     image_is_real_map "$LAB_DIR/gdal-jpeg.png" PNG 256 128
+check "gdalinfo -checksum reads pixels of the layer through the tunnel" gdalinfo_reads_pixels
 
 mercator="WMS:$url?SERVICE=WMS&VERSION=1.3.0&REQUEST=GetMap&LAYERS=blue-marble&CRS=EPSG:3857&BBOX=-20037508,-20037508,20037508,20037508&FORMAT=image/png"
 lab_in alice gdal_translate -q -of GTiff -outsize 200 200 "$mercator" "$LAB_DIR/mercator.tif" \
