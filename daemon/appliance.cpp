@@ -331,7 +331,7 @@ void Appliance::serve_metrics(const boost::asio::ip::address& client, wms::PageR
         log_.warning("metrics: cannot read the WireGuard device",
                      {{"ERROR", state.error().message()}});
     }
-    reply(wms::Page{metrics_content_type, metrics_.exposition(figures)});
+    reply(wms::Page{metrics_content_type, metrics_.exposition(figures, access->layers)});
 }
 
 std::string Appliance::status_line() const {

@@ -78,7 +78,8 @@ std::uint64_t Metrics::requests() const {
     return requests_;
 }
 
-std::string Metrics::exposition(const PeerFigures& peers) const {
+std::string Metrics::exposition(const PeerFigures& peers,
+                                const std::set<std::string>& visible_layers) const {
     std::lock_guard lock(mutex_);
     std::string out;
     header(out, "wmsgate_requests_total", "counter",
@@ -86,6 +87,7 @@ std::string Metrics::exposition(const PeerFigures& peers) const {
            "GetMap of several layers counts once for each.");
     for (const auto& [key, count] : requests_by_key_) {
         const auto& [layer, op, status] = key;
+        if (!layer.empty() && !visible_layers.contains(layer)) continue;
         out += "wmsgate_requests_total{layer=\"" + label(layer) + "\",request=\"" + label(op) +
                "\",status=\"" + std::to_string(status) + "\"} " + std::to_string(count) + "\n";
     }

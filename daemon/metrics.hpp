@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <map>
 #include <mutex>
+#include <set>
 #include <string>
 #include <tuple>
 
@@ -29,8 +30,12 @@ class Metrics {
     // Answered requests since start, for the STATUS= line.
     std::uint64_t requests() const;
 
-    // Prometheus text exposition format 0.0.4.
-    std::string exposition(const PeerFigures& peers) const;
+    // Prometheus text exposition format 0.0.4, for a scraper that may see
+    // `visible_layers`: a layer it may not see does not exist for it here
+    // either, so series naming other layers are left out. The totals
+    // (render time, bytes, peers) name no layer and count everything.
+    std::string exposition(const PeerFigures& peers,
+                           const std::set<std::string>& visible_layers) const;
 
     // Render-time histogram upper bounds, in seconds.
     static constexpr std::array<double, 11> buckets{0.005, 0.01, 0.025, 0.05, 0.1, 0.25,

@@ -42,7 +42,7 @@ TEST(MetricsTest, CountsRequestsByLayerOperationAndStatus) {
     refused.request = "connect";
     metrics.record(refused);
 
-    const auto text = metrics.exposition({5, 2});
+    const auto text = metrics.exposition({5, 2}, {"ortho", "dem"});
     EXPECT_EQ(
         sample(text, R"(wmsgate_requests_total{layer="ortho",request="GetMap",status="200"})"),
         "2");
@@ -64,6 +64,28 @@ TEST(MetricsTest, CountsRequestsByLayerOperationAndStatus) {
     EXPECT_EQ(metrics.requests(), 6u);
 }
 
+// A scraper sees series only for the layers it may see: the others do not
+// exist for it, here as in GetCapabilities.
+TEST(MetricsTest, SeriesNameOnlyTheLayersTheScraperMaySee) {
+    Metrics metrics;
+    using std::chrono::microseconds;
+    metrics.record(answered("GetMap", {"ortho", "secret"}, 200, 10, microseconds(100)));
+    metrics.record(answered("GetMap", {"secret"}, 200, 10, microseconds(100)));
+    metrics.record(answered("GetCapabilities", {}, 200, 10, microseconds(100)));
+    const auto text = metrics.exposition({}, {"ortho"});
+    EXPECT_EQ(text.find("secret"), std::string::npos) << text;
+    EXPECT_EQ(
+        sample(text, R"(wmsgate_requests_total{layer="ortho",request="GetMap",status="200"})"),
+        "1");
+    EXPECT_EQ(
+        sample(text, R"(wmsgate_requests_total{layer="",request="GetCapabilities",status="200"})"),
+        "1");
+    const auto all = metrics.exposition({}, {"ortho", "secret"});
+    EXPECT_EQ(
+        sample(all, R"(wmsgate_requests_total{layer="secret",request="GetMap",status="200"})"),
+        "2");
+}
+
 TEST(MetricsTest, RenderHistogramIsCumulativeWithInclusiveBounds) {
     Metrics metrics;
     using std::chrono::microseconds;
@@ -71,7 +93,7 @@ TEST(MetricsTest, RenderHistogramIsCumulativeWithInclusiveBounds) {
     metrics.record(answered("GetMap", {"a"}, 200, 1, microseconds(5001)));      // le 0.01
     metrics.record(answered("GetMap", {"a"}, 200, 1, microseconds(300000)));    // le 0.5
     metrics.record(answered("GetMap", {"a"}, 200, 1, microseconds(20000000)));  // only +Inf
-    const auto text = metrics.exposition({});
+    const auto text = metrics.exposition({}, {"a"});
     EXPECT_EQ(sample(text, R"(wmsgate_render_seconds_bucket{le="0.005"})"), "1");
     EXPECT_EQ(sample(text, R"(wmsgate_render_seconds_bucket{le="0.01"})"), "2");
     EXPECT_EQ(sample(text, R"(wmsgate_render_seconds_bucket{le="0.25"})"), "2");
@@ -83,7 +105,7 @@ TEST(MetricsTest, RenderHistogramIsCumulativeWithInclusiveBounds) {
 }
 
 TEST(MetricsTest, EveryFamilyHasHelpAndType) {
-    const auto text = Metrics{}.exposition({});
+    const auto text = Metrics{}.exposition({}, {});
     for (const char* family :
          {"wmsgate_requests_total", "wmsgate_render_seconds", "wmsgate_sent_bytes_total",
           "wmsgate_refused_connections_total", "wmsgate_peers", "wmsgate_peers_recent_handshake"}) {
