@@ -12,6 +12,15 @@ void ensure_gdal_registered() {
     std::call_once(once, [] { GDALAllRegister(); });
 }
 
+std::string QuietGdalErrors::last_error() {
+    if (CPLGetLastErrorType() < CE_Failure) return {};
+    std::string message = CPLGetLastErrorMsg();
+    // It may quote a file's contents, and it goes into one log line.
+    for (char& c : message)
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';
+    return message;
+}
+
 GDALDatasetUniquePtr open_raster(const std::string& path) {
     ensure_gdal_registered();
     return GDALDatasetUniquePtr(GDALDataset::FromHandle(

@@ -16,9 +16,15 @@ void ensure_gdal_registered();
 // Library code never logs: while this scope lives, GDAL messages on this
 // thread are dropped instead of going to GDAL's default stderr handler.
 // (GDAL's handler stack is per thread, so this is safe on the render pool.)
+// GDAL still records the last one per thread: last_error() hands it to the
+// caller, who puts it into the error a person reads.
 class QuietGdalErrors {
   public:
-    QuietGdalErrors() : pusher_(CPLQuietErrorHandler) {}
+    QuietGdalErrors() : pusher_(CPLQuietErrorHandler) { CPLErrorReset(); }
+
+    // GDAL's message for the last failure on this thread since the scope
+    // began, with control characters replaced; empty when GDAL said nothing.
+    static std::string last_error();
 
   private:
     CPLErrorHandlerPusher pusher_;

@@ -131,8 +131,11 @@ Response Handler::get_map(const GetMapRequest& request, const ClientView& view) 
 Response Handler::render_and_encode(const GetMapRequest& request, const MapJob& job) const {
     auto image = render_map(job);
     if (!image) {
-        return server_failure(request.version, "layer '" + request.layers[image.error().layer] +
-                                                   "': " + image.error().code.message());
+        const auto& failed = image.error();
+        return server_failure(request.version,
+                              "layer '" + request.layers[failed.layer] +
+                                  "': " + failed.code.message() +
+                                  (failed.gdal.empty() ? "" : " (GDAL: " + failed.gdal + ")"));
     }
     auto bytes = encode_image(*image, request.image.format, job.transparent,
                               {service_.png_compression, service_.jpeg_quality});

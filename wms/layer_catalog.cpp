@@ -141,8 +141,16 @@ tl::expected<LayerCatalog, CatalogError> LayerCatalog::open(
         if (catalog.find(config.name) != nullptr)
             return tl::unexpected(CatalogError{make_error_code(Errc::duplicate_layer), subject});
         std::string native;
+        const QuietGdalErrors quiet;
         auto info = open_layer(config, native);
-        if (!info) return tl::unexpected(CatalogError{make_error_code(info.error()), subject});
+        if (!info) {
+            const auto said = QuietGdalErrors::last_error();
+            return tl::unexpected(CatalogError{
+                make_error_code(info.error()),
+                said.empty()
+                    ? subject
+                    : "layer '" + config.name + "' (" + config.source + "; GDAL: " + said + ")"});
+        }
         if (!native.empty()) add_crs(*info, native);
         for (const auto& crs : config.crs) add_crs(*info, crs);
         catalog.layers_.push_back(std::move(*info));

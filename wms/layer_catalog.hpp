@@ -43,7 +43,9 @@ struct LayerInfo {
 
 struct CatalogError {
     std::error_code code;
-    std::string subject;  // "layer 'NAME' (SOURCE)"
+    // "layer 'NAME' (SOURCE)", or "layer 'NAME' (SOURCE; GDAL: MESSAGE)" when
+    // GDAL said why it could not open or read the source.
+    std::string subject;
 };
 
 // The layers the service offers, immutable once opened, so it is shared by

@@ -80,7 +80,7 @@ tl::expected<RgbaImage, RenderError> render_map(const MapJob& job) {
     if (job.width == 0 || job.height == 0) return map;
     for (std::size_t i = 0; i < job.layers.size(); ++i) {
         if (auto drawn = draw_layer(job.layers[i], job, map); !drawn)
-            return tl::unexpected(RenderError{drawn.error(), i});
+            return tl::unexpected(RenderError{drawn.error(), i, QuietGdalErrors::last_error()});
     }
     return map;
 }

@@ -31,6 +31,7 @@ struct MapJob {
 struct RenderError {
     std::error_code code;
     std::size_t layer = 0;  // index into MapJob::layers
+    std::string gdal;       // GDAL's own message, if it gave one
 };
 
 // Renders the map. Areas without data, or outside what the CRS can show,
