@@ -34,6 +34,8 @@ class Category final : public std::error_category {
                 return "the server is already started";
             case Errc::not_started:
                 return "the server is not running";
+            case Errc::cancelled:
+                return "the client no longer waits for the answer";
         }
         return "unknown wms error";
     }

@@ -19,6 +19,7 @@ enum class Errc {
     encode_failed,
     already_started,
     not_started,
+    cancelled,
 };
 
 const std::error_category& wms_category() noexcept;

@@ -89,7 +89,8 @@ Handler::Handler(ServiceConfig service, LayerCatalog catalog)
         GDALSetCacheMax64(static_cast<GIntBig>(service_.gdal_block_cache_mb) * 1024 * 1024);
 }
 
-Response Handler::handle(std::string_view target, const ClientView& view) const {
+Response Handler::handle(std::string_view target, const ClientView& view,
+                         std::stop_token stop) const {
     const std::size_t question = target.find('?');
     const std::string_view path = target.substr(0, question);
     const std::string_view query =
@@ -98,7 +99,7 @@ Response Handler::handle(std::string_view target, const ClientView& view) const 
         return Response{404, "text/plain", "Not found\n",
                         std::string(path.substr(0, max_logged_request))};
     }
-    Response response = handle_wms(query, view);
+    Response response = handle_wms(query, view, stop);
     if (response.request_name.empty()) response.request_name = std::string(path);
     return response;
 }
@@ -118,9 +119,11 @@ Response Handler::error(const RequestError& error) const {
     return Response{200, std::string(content_type(error.image.format)), std::move(*bytes), {}};
 }
 
-Response Handler::get_map(const GetMapRequest& request, const ClientView& view) const {
-    const auto job = map_job(request, catalog_, view);
+Response Handler::get_map(const GetMapRequest& request, const ClientView& view,
+                          const std::stop_token& stop) const {
+    auto job = map_job(request, catalog_, view);
     if (!job) return error(in_map_context(request, job.error()));
+    job->stop = stop;
     // Every layer named is known and visible by now, so the names are safe
     // to log and to count.
     Response response = render_and_encode(request, *job);
@@ -192,7 +195,8 @@ Response Handler::get_legend(const GetLegendGraphicRequest& request, const Clien
     return response;
 }
 
-Response Handler::handle_wms(std::string_view query, const ClientView& view) const {
+Response Handler::handle_wms(std::string_view query, const ClientView& view,
+                             const std::stop_token& stop) const {
     const auto kvp = Kvp::parse(query);
     if (!kvp) {
         return exception_response(
@@ -201,7 +205,7 @@ Response Handler::handle_wms(std::string_view query, const ClientView& view) con
     }
     const std::string request_name(kvp->get("REQUEST").value_or("").substr(0, max_logged_request));
     const RequestLimits limits{service_.max_width, service_.max_height, service_.layer_limit,
-                               service_.update_sequence};
+                               service_.update_sequence, service_.max_request_pixels};
     const auto request = parse_request(*kvp, limits);
     Response response;
     if (!request) {
@@ -212,7 +216,7 @@ Response Handler::handle_wms(std::string_view query, const ClientView& view) con
                             capabilities_xml(service_, catalog_, view, caps->version),
                             {}};
     } else if (const auto* map = std::get_if<GetMapRequest>(&*request)) {
-        response = get_map(*map, view);
+        response = get_map(*map, view, stop);
     } else if (const auto* info = std::get_if<GetFeatureInfoRequest>(&*request)) {
         response = get_feature_info(*info, view);
     } else {

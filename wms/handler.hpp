@@ -1,5 +1,6 @@
 #pragma once
 
+#include <stop_token>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -50,14 +51,20 @@ class Handler {
     // Also sizes GDAL's (process-wide) block cache from the config.
     Handler(ServiceConfig service, LayerCatalog catalog);
 
-    // `target` is the HTTP request target, "/wms?SERVICE=WMS&...".
-    Response handle(std::string_view target, const ClientView& view) const;
+    // `target` is the HTTP request target, "/wms?SERVICE=WMS&...". Once
+    // `stop` is triggered, a map being drawn stops at its next band of rows
+    // and the response is a 500 nobody should send.
+    Response handle(std::string_view target, const ClientView& view,
+                    std::stop_token stop = {}) const;
 
     const LayerCatalog& catalog() const { return catalog_; }
+    const ServiceConfig& service() const { return service_; }
 
   private:
-    Response handle_wms(std::string_view query, const ClientView& view) const;
-    Response get_map(const GetMapRequest& request, const ClientView& view) const;
+    Response handle_wms(std::string_view query, const ClientView& view,
+                        const std::stop_token& stop) const;
+    Response get_map(const GetMapRequest& request, const ClientView& view,
+                     const std::stop_token& stop) const;
     Response render_and_encode(const GetMapRequest& request, const MapJob& job) const;
     Response get_feature_info(const GetFeatureInfoRequest& request, const ClientView& view) const;
     Response get_legend(const GetLegendGraphicRequest& request, const ClientView& view) const;

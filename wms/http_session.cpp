@@ -1,9 +1,15 @@
 #include "wms/http_session.hpp"
 
+#include <sys/socket.h>
+
 #include <boost/asio/dispatch.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
+#include <cerrno>
 #include <exception>
+#include <sstream>
+
+#include "wms/request_cost.hpp"
 
 namespace wmsgate::wms {
 
@@ -29,10 +35,28 @@ std::string path_of(std::string_view target) {
     return std::string(target.substr(0, std::min<std::size_t>(target.find('?'), 64)));
 }
 
+// A client told to come back later: long enough for a few renders to finish.
+constexpr const char* retry_after_seconds = "2";
+
 }  // namespace
 
-HttpSession::HttpSession(net::ip::tcp::socket&& socket, std::shared_ptr<ServerContext> context)
-    : context_(std::move(context)), stream_(std::move(socket)) {
+std::string_view delivery_name(Delivery delivery) {
+    switch (delivery) {
+        case Delivery::sent:
+            return "sent";
+        case Delivery::client_left:
+            return "client left";
+        case Delivery::revoked:
+            return "revoked";
+        case Delivery::refused:
+            return "refused";
+    }
+    return "unknown";
+}
+
+HttpSession::HttpSession(net::ip::tcp::socket&& socket, std::shared_ptr<ServerContext> context,
+                         ConnectionLimits::Slot slot)
+    : context_(std::move(context)), slot_(std::move(slot)), stream_(std::move(socket)) {
     // The client's identity is the socket's peer address and nothing else:
     // headers such as X-Forwarded-For are never read.
     beast::error_code ec;
@@ -50,6 +74,9 @@ void HttpSession::start() {
 void HttpSession::close(std::function<void()> then) {
     net::post(stream_.get_executor(), [self = shared_from_this(), then = std::move(then)] {
         self->closed_ = true;
+        // A render for this connection stops at its next band of rows, a
+        // waiting one is dropped.
+        if (self->request_stop_.request_stop()) self->context_->renders.drop_stopped();
         beast::error_code ec;
         self->stream_.socket().shutdown(net::ip::tcp::socket::shutdown_both, ec);
         self->stream_.close();
@@ -89,6 +116,11 @@ void HttpSession::on_read(beast::error_code ec) {
 void HttpSession::dispatch(Request request) {
     started_ = std::chrono::steady_clock::now();
     busy_ = true;
+    request_stop_ = std::stop_source{};
+    // stop() stops renders at once, even when it runs on the io_context's
+    // only thread and the sessions' close() would come after it.
+    stop_link_.emplace(context_->stopping.get_token(),
+                       [source = request_stop_]() mutable { source.request_stop(); });
     http_version_ = request.version();
     head_ = request.method() == http::verb::head;
     const bool keep_alive = request.keep_alive();
@@ -105,15 +137,29 @@ void HttpSession::dispatch(Request request) {
     answer(std::move(target), std::move(*view), keep_alive);
 }
 
-// The WMS answer, made on the render pool.
+// The WMS answer, made by the render scheduler. The client's view is taken
+// again when the render starts: while the request waited, the client may
+// have been revoked, disabled or expired, or lost layers.
 void HttpSession::answer(std::string target, ClientView view, bool keep_alive) {
-    auto job = [self = shared_from_this(), executor = stream_.get_executor(),
-                handler = context_->handler.load(), target = std::move(target),
-                view = std::move(view), keep_alive] {
+    auto handler = context_->handler.load();
+    const auto& service = handler->service();
+    RenderTask task;
+    task.client = view.client;
+    task.cost = request_cost(target, service.max_width, service.max_height);
+    task.stop = request_stop_.get_token();
+    task.run = [self = shared_from_this(), executor = stream_.get_executor(), handler, target,
+                stop = task.stop, keep_alive] {
         const auto began = std::chrono::steady_clock::now();
+        auto view = self->context_->authorizer.view_for(self->remote_);
+        if (!view) {
+            return net::post(executor, [self, target] {
+                self->abandon(path_of(target), {}, Delivery::revoked,
+                              "access ended while the request waited");
+            });
+        }
         Response response;
         try {
-            response = handler->handle(target, view);
+            response = handler->handle(target, *view, stop);
         } catch (const std::exception& e) {
             // A bug, not a client error; the connection survives it.
             response = text_response(500, "Internal server error", path_of(target));
@@ -121,12 +167,91 @@ void HttpSession::answer(std::string target, ClientView view, bool keep_alive) {
         }
         const auto render_time = std::chrono::duration_cast<std::chrono::microseconds>(
             std::chrono::steady_clock::now() - began);
-        net::post(executor, [self, response = std::move(response), client = view.client, keep_alive,
-                             render_time] {
+        net::post(executor, [self, response = std::move(response), client = view->client,
+                             keep_alive, render_time] {
             self->send(std::move(response), client, keep_alive, render_time);
         });
     };
-    if (!context_->renders.post(std::move(job))) stream_.close();
+    task.dropped = [self = shared_from_this(), executor = stream_.get_executor(), target,
+                    client = view.client, keep_alive](DropReason reason) {
+        net::post(executor, [self, reason, target, client, keep_alive] {
+            self->on_dropped(reason, target, client, keep_alive);
+        });
+    };
+    // Expires the read deadline: no Beast operation runs until the write,
+    // which sets its own.
+    stream_.expires_never();
+    watch_client();
+    context_->renders.submit(std::move(task));
+}
+
+void HttpSession::on_dropped(DropReason reason, const std::string& target,
+                             const std::string& client, bool keep_alive) {
+    switch (reason) {
+        case DropReason::queue_full:
+            return send(text_response(503, "Server busy: too many requests waiting; retry later",
+                                      path_of(target)),
+                        client, keep_alive);
+        case DropReason::client_gone:
+            // closed_: disconnect() took the connection (the client was revoked).
+            if (closed_)
+                return abandon(path_of(target), client, Delivery::revoked,
+                               "disconnected before the render started");
+            return abandon(path_of(target), client, Delivery::client_left,
+                           "left before the render started");
+        case DropReason::stopped:
+            return stream_.close();
+    }
+}
+
+// Waits for the socket to become readable while the answer is made. An HTTP
+// client sends nothing more before it has its answer (we do not read
+// pipelined requests early), so readability means it closed or reset the
+// connection, unless bytes are waiting: then it pipelined, and stays.
+void HttpSession::watch_client() {
+    watching_ = true;
+    stream_.socket().async_wait(
+        net::socket_base::wait_read, [self = shared_from_this()](beast::error_code ec) {
+            if (!self->watching_ || ec == net::error::operation_aborted) return;
+            if (!ec) {
+                char byte = 0;
+                const auto n = ::recv(self->stream_.socket().native_handle(), &byte, 1,
+                                      MSG_PEEK | MSG_DONTWAIT);
+                if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return self->watch_client();
+                if (n > 0) {
+                    self->watching_ = false;
+                    return;
+                }
+            }
+            self->watching_ = false;
+            self->request_stop_.request_stop();
+            self->context_->renders.drop_stopped();
+        });
+}
+
+void HttpSession::stop_watching() {
+    if (!watching_) return;
+    watching_ = false;
+    beast::error_code ignored;
+    stream_.socket().cancel(ignored);
+}
+
+void HttpSession::abandon(std::string request, const std::string& client, Delivery delivery,
+                          std::string note) {
+    stop_watching();
+    busy_ = false;
+    if (context_->access_log && !context_->stopped) {
+        AccessRecord record;
+        record.remote = remote_.to_string();
+        record.client = client;
+        record.request = std::move(request);
+        record.delivery = delivery;
+        record.note = std::move(note);
+        record.duration = std::chrono::duration_cast<std::chrono::milliseconds>(
+            std::chrono::steady_clock::now() - started_);
+        context_->access_log(record);
+    }
+    stream_.close();
 }
 
 // A page such as /metrics: its source decides whether this client gets it;
@@ -148,9 +273,16 @@ void HttpSession::answer_page(const PageSource& source, std::string target, Clie
 
 void HttpSession::send(Response response, const std::string& client, bool keep_alive,
                        std::chrono::microseconds render_time) {
+    stop_watching();
+    if (context_->stopped) return stream_.close();
     // closed_: the client was disconnected while its answer was being made;
     // it gets nothing.
-    if (context_->stopped || closed_) return stream_.close();
+    if (closed_)
+        return abandon(std::move(response.request_name), client, Delivery::revoked,
+                       "disconnected while the answer was made");
+    if (request_stop_.stop_requested())
+        return abandon(std::move(response.request_name), client, Delivery::client_left,
+                       "left while the answer was made");
     // Draining: this is the last answer on the connection, and it says so.
     if (context_->draining) keep_alive = false;
     HttpResponse& out =
@@ -158,6 +290,7 @@ void HttpSession::send(Response response, const std::string& client, bool keep_a
     out.set(http::field::server, "wmsgate");
     out.set(http::field::content_type, response.content_type);
     if (response.status == 405) out.set(http::field::allow, "GET, HEAD");
+    if (response.status == 503) out.set(http::field::retry_after, retry_after_seconds);
     out.keep_alive(keep_alive);
     const std::size_t bytes = response.body.size();
     if (!head_) out.body() = std::move(response.body);
@@ -165,36 +298,61 @@ void HttpSession::send(Response response, const std::string& client, bool keep_a
     // HEAD: the headers a GET would get, without the body.
     if (head_) out.content_length(bytes);
 
-    if (context_->access_log) {
-        const auto elapsed = std::chrono::steady_clock::now() - started_;
-        AccessRecord record;
-        record.remote = remote_.to_string();
-        record.client = client;
-        record.request = std::move(response.request_name);
-        record.status = response.status;
-        record.bytes = head_ ? 0 : bytes;
-        record.duration = std::chrono::duration_cast<std::chrono::milliseconds>(elapsed);
-        record.layers = std::move(response.layers);
-        record.render_time = render_time;
-        record.failure = std::move(response.failure);
-        context_->access_log(record);
-    }
-    http::async_write(stream_, out,
-                      [self = shared_from_this(), keep_alive](beast::error_code ec, std::size_t) {
-                          self->on_write(keep_alive, ec);
+    AccessRecord record;
+    record.remote = remote_.to_string();
+    record.client = client;
+    record.request = std::move(response.request_name);
+    record.status = response.status;
+    record.bytes = head_ ? 0 : bytes;
+    record.layers = std::move(response.layers);
+    record.render_time = render_time;
+    record.failure = std::move(response.failure);
+    if (response.status == 503) record.note = "render queue full";
+    write(std::move(record), keep_alive ? AfterWrite::read_next : AfterWrite::close);
+}
+
+// Writes response_ under a deadline that starts now, then logs what the
+// client really got.
+void HttpSession::write(AccessRecord record, AfterWrite after) {
+    stream_.expires_after(context_->options.write_timeout);
+    http::async_write(stream_, *response_,
+                      [self = shared_from_this(), record = std::move(record), after](
+                          beast::error_code ec, std::size_t written) mutable {
+                          self->on_write(record, after, ec, written);
                       });
 }
 
-void HttpSession::on_write(bool keep_alive, beast::error_code ec) {
+void HttpSession::on_write(AccessRecord& record, AfterWrite after, beast::error_code ec,
+                           std::size_t written) {
+    if (ec) {
+        // Of the body, the client got what went out after the header.
+        std::ostringstream header;
+        header << response_->base();
+        const std::size_t header_bytes = header.str().size();
+        record.bytes = std::min(record.bytes, written > header_bytes ? written - header_bytes : 0);
+        record.delivery = Delivery::client_left;
+        if (ec == beast::error::timeout) record.note = "write deadline passed";
+    }
+    if (context_->access_log && !context_->stopped) {
+        record.duration = std::chrono::duration_cast<std::chrono::milliseconds>(
+            std::chrono::steady_clock::now() - started_);
+        context_->access_log(record);
+    }
     response_.reset();
     busy_ = false;
     if (ec) return stream_.close();
     // Draining: the process is about to exit and take the tunnel with it,
     // so bytes still in the socket's buffer would never arrive. The session
     // (and so the drain) lasts until the client has read all and closed.
-    if (context_->draining) return close_after_client();
-    if (!keep_alive) return shutdown_and_close();
-    do_read();
+    if (context_->draining) after = AfterWrite::linger;
+    switch (after) {
+        case AfterWrite::read_next:
+            return do_read();
+        case AfterWrite::close:
+            return shutdown_and_close();
+        case AfterWrite::linger:
+            return close_after_client();
+    }
 }
 
 void HttpSession::reject_oversize(unsigned status) {
@@ -207,30 +365,27 @@ void HttpSession::reject_oversize(unsigned status) {
     out.keep_alive(false);
     out.body() = std::string(body) + "\n";
     out.prepare_payload();
-    if (context_->access_log && !context_->stopped) {
-        AccessRecord record;
-        record.remote = remote_.to_string();
-        record.request = "-";
-        record.status = status;
-        record.bytes = out.body().size();
-        context_->access_log(record);
-    }
-    http::async_write(stream_, out, [self = shared_from_this()](beast::error_code ec, std::size_t) {
-        self->response_.reset();
-        if (ec) return self->stream_.close();
-        self->close_after_client();
-    });
+    AccessRecord record;
+    record.remote = remote_.to_string();
+    record.request = "-";
+    record.status = status;
+    record.bytes = out.body().size();
+    // The rest of the oversize request is still unread: closing at once
+    // would reset the connection before the client reads the answer.
+    write(std::move(record), AfterWrite::linger);
 }
 
+// One deadline for all the discarding, set here and not per read: a client
+// sending a byte now and then must not keep the connection open.
 void HttpSession::close_after_client() {
     beast::error_code ignored;
     stream_.socket().shutdown(net::ip::tcp::socket::shutdown_send, ignored);
+    stream_.expires_after(context_->options.read_timeout);
     discard_until_closed(0);
 }
 
 void HttpSession::discard_until_closed(std::size_t discarded) {
     if (discarded >= max_discarded_bytes) return stream_.close();
-    stream_.expires_after(context_->options.read_timeout);
     stream_.async_read_some(net::buffer(scratch_), [self = shared_from_this(), discarded](
                                                        beast::error_code ec, std::size_t n) {
         if (ec) return self->stream_.close();

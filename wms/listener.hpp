@@ -2,7 +2,9 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <memory>
+#include <optional>
 #include <system_error>
 #include <tl/expected.hpp>
 
@@ -10,7 +12,8 @@
 
 namespace wmsgate::wms {
 
-// Accepts connections and starts a session for each.
+// Accepts connections and starts a session for each, within the
+// connection limits; reports refusals in periodic summaries.
 class Listener : public std::enable_shared_from_this<Listener> {
   public:
     Listener(boost::asio::io_context& io, std::shared_ptr<ServerContext> context);
@@ -24,11 +27,17 @@ class Listener : public std::enable_shared_from_this<Listener> {
 
   private:
     void do_accept();
-    bool admit(boost::asio::ip::tcp::socket& socket);
+    void on_accept_error(const boost::system::error_code& ec);
+    std::optional<ConnectionLimits::Slot> admit(boost::asio::ip::tcp::socket& socket);
+    void refuse(boost::asio::ip::tcp::socket& socket, const boost::asio::ip::address& remote,
+                Refusal reason, const std::string& client);
+    void summarize();
 
     boost::asio::io_context& io_;
     std::shared_ptr<ServerContext> context_;
     boost::asio::ip::tcp::acceptor acceptor_;
+    boost::asio::steady_timer backoff_;  // after accept() ran out of resources
+    boost::asio::steady_timer summary_;  // the refusal summary's interval
     std::uint16_t port_ = 0;
 };
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "wms/param_parsing.hpp"
+#include "wms/request_cost.hpp"
 
 namespace wmsgate::wms {
 namespace {
@@ -140,6 +141,21 @@ Step parse_crs_and_bbox(const Kvp& kvp, GetMapRequest& map) {
     return {};
 }
 
+// The budget counts every layer named, duplicates included. The refusal
+// comes as a picture only if that picture fits the budget on its own:
+// drawing and encoding an INIMAGE answer costs its pixels too.
+Step check_cost(const GetMapRequest& map, const RequestLimits& limits, RequestError& error) {
+    if (limits.max_pixels == 0) return {};
+    const std::uint64_t cost = map_cost(map.image.width, map.image.height, map.layers.size());
+    if (cost <= limits.max_pixels) return {};
+    if (map_cost(map.image.width, map.image.height, 1) > limits.max_pixels)
+        error.format = ExceptionFormat::xml;
+    return fail(ExceptionCode::InvalidParameterValue,
+                "WIDTH x HEIGHT x layers is " + std::to_string(cost) + "; at most " +
+                    std::to_string(limits.max_pixels) +
+                    " per request: ask for a smaller map or fewer layers");
+}
+
 }  // namespace
 
 tl::expected<GetMapRequest, RequestError> parse_map_part(const Kvp& kvp, WmsVersion version,
@@ -167,6 +183,12 @@ tl::expected<GetMapRequest, RequestError> parse_map_part(const Kvp& kvp, WmsVers
     if (auto ok = parse_layers_and_styles(kvp, limits, map); !ok) {
         error.exception = ok.error();
         return tl::unexpected(error);
+    }
+    if (format_rule == FormatRule::required) {
+        if (auto ok = check_cost(map, limits, error); !ok) {
+            error.exception = ok.error();
+            return tl::unexpected(error);
+        }
     }
     if (auto ok = parse_crs_and_bbox(kvp, map); !ok) {
         error.exception = ok.error();

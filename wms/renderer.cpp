@@ -54,6 +54,7 @@ tl::expected<void, std::error_code> draw_layer(const LayerJob& layer, const MapJ
     thread_local SourceWindow window;
     const TrimAfterUse trim{window};
     for (unsigned y0 = 0; y0 < job.height; y0 += rows) {
+        if (job.stop.stop_requested()) return tl::unexpected(make_error_code(Errc::cancelled));
         const unsigned height = std::min(rows, job.height - y0);
         const auto read =
             read_window(*dataset, layout, mapping.bounds(y0, y0 + height), mapping.scale(), window);

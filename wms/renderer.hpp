@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <stop_token>
 #include <string>
 #include <system_error>
 #include <tl/expected.hpp>
@@ -26,6 +27,9 @@ struct MapJob {
     unsigned height = 0;
     bool transparent = false;
     Rgb background;  // used when not transparent
+    // Checked before each band of rows: a map nobody waits for any more
+    // stops there with Errc::cancelled.
+    std::stop_token stop;
 };
 
 struct RenderError {

@@ -77,6 +77,8 @@ struct RequestLimits {
     unsigned max_height = 4096;
     unsigned layer_limit = 0;  // 0: none
     std::string update_sequence;
+    // Most pixel-layers one GetMap may cost (see map_cost); 0: no limit.
+    std::uint64_t max_pixels = 0;
 };
 
 // A refused request and how to answer it: in the version the client speaks,

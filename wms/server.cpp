@@ -3,7 +3,6 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/thread_pool.hpp>
 #include <optional>
 
 #include "wms/dataset_cache.hpp"
@@ -50,6 +49,10 @@ class ServerImpl {
     void add_page(std::string path, PageSource source) {
         pages_.insert_or_assign(std::move(path), std::move(source));
     }
+    void on_refusals(RefusalLog log, std::chrono::seconds interval) {
+        refusal_log_ = std::move(log);
+        refusal_interval_ = std::max(interval, std::chrono::seconds(1));
+    }
     tl::expected<void, StartError> start();
     tl::expected<void, StartError> reload(ServiceConfig service);
     void drain(std::chrono::milliseconds bound, std::function<void()> done);
@@ -64,7 +67,8 @@ class ServerImpl {
     const Authorizer& authorizer_;
     AccessLog access_log_;
     std::map<std::string, PageSource> pages_;
-    std::optional<boost::asio::thread_pool> pool_;
+    RefusalLog refusal_log_;
+    std::chrono::seconds refusal_interval_{10};
     std::shared_ptr<ServerContext> context_;
     std::shared_ptr<Listener> listener_;
 };
@@ -75,15 +79,12 @@ tl::expected<void, StartError> ServerImpl::start() {
     if (!catalog) return tl::unexpected(StartError{catalog.error().code, catalog.error().subject});
 
     auto handler = std::make_shared<const Handler>(service_, std::move(*catalog));
-    pool_.emplace(std::max(1u, options_.render_threads));
-    auto context = std::make_shared<ServerContext>(options_, std::move(handler), authorizer_,
-                                                   access_log_, pages_, *pool_);
+    auto context =
+        std::make_shared<ServerContext>(options_, std::move(handler), authorizer_, access_log_,
+                                        pages_, refusal_log_, refusal_interval_);
     auto listener = std::make_shared<Listener>(io_, context);
     if (auto opened = listener->open(); !opened) {
-        context->renders.detach();
-        pool_->stop();
-        pool_->join();
-        pool_.reset();
+        context->renders.stop();
         return tl::unexpected(StartError{opened.error(), endpoint_subject(options_)});
     }
     context_ = std::move(context);
@@ -158,10 +159,9 @@ void ServerImpl::stop() {
     for (const auto& weak : sessions) {
         if (const auto session = weak.lock()) session->close();
     }
-    // Renders already running finish; queued ones are dropped with the pool.
-    context_->renders.detach();
-    pool_->stop();
-    pool_->join();
+    // Queued renders are dropped; running ones stop at their next band.
+    context_->stopping.request_stop();
+    context_->renders.stop();
 }
 
 void ServerImpl::disconnect(const boost::asio::ip::address& client, std::function<void()> closed) {
@@ -202,6 +202,10 @@ Server::~Server() = default;
 
 void Server::add_page(std::string path, PageSource source) {
     impl_->add_page(std::move(path), std::move(source));
+}
+
+void Server::on_refusals(RefusalLog log, std::chrono::seconds interval) {
+    impl_->on_refusals(std::move(log), interval);
 }
 
 tl::expected<void, StartError> Server::reload(ServiceConfig service) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -59,6 +60,9 @@ struct ServiceConfig {
     std::vector<std::string> crs = {"EPSG:4326", "CRS:84", "EPSG:3857"};
     // Most layers one GetMap may name; 0 means no limit.
     unsigned layer_limit = 16;
+    // Most WIDTH x HEIGHT x layers (duplicates counted) one GetMap may cost;
+    // 0 means no limit. The default allows four layers at 4096x4096.
+    std::uint64_t max_request_pixels = std::uint64_t{4096} * 4096 * 4;
     // Capabilities UPDATESEQUENCE; empty: not advertised, the parameter is ignored.
     std::string update_sequence;
     // GDAL raster block cache in MiB, shared by all render threads; 0 keeps

@@ -34,7 +34,21 @@ class FakeAuthorizer : public Authorizer {
         std::lock_guard lock(mutex_);
         views_[address] = std::move(view);
     }
+    // From now on, a question asked on a render thread (one other than
+    // `io_thread`: a render about to start) waits until `open` is ready, so
+    // that a test can hold the render threads busy.
+    void hold_renders(std::thread::id io_thread, std::shared_future<void> open) {
+        std::lock_guard lock(mutex_);
+        io_thread_ = io_thread;
+        gate_ = std::move(open);
+    }
     std::optional<ClientView> view_for(const net::ip::address& remote) const override {
+        std::shared_future<void> gate;
+        {
+            std::lock_guard lock(mutex_);
+            if (gate_.valid() && std::this_thread::get_id() != io_thread_) gate = gate_;
+        }
+        if (gate.valid()) gate.wait();
         std::lock_guard lock(mutex_);
         asked_.push_back(remote.to_string());
         const auto it = views_.find(remote.to_string());
@@ -49,6 +63,8 @@ class FakeAuthorizer : public Authorizer {
     mutable std::mutex mutex_;
     std::map<std::string, std::optional<ClientView>> views_;
     mutable std::vector<std::string> asked_;
+    std::thread::id io_thread_;
+    std::shared_future<void> gate_;
 };
 
 // A blocking-style HTTP client whose every operation gives up after 10 s,
@@ -159,7 +175,17 @@ class ServerTest : public ::testing::Test {
         ASSERT_NE(server_->port(), 0);
     }
 
-    std::vector<AccessRecord> log() {
+    // The access log once it has at least `count` records (or after 10 s):
+    // a record is written when the answer is, which may be just after the
+    // client has read it.
+    std::vector<AccessRecord> log(std::size_t count = 0) {
+        for (int i = 0; i < 1000; ++i) {
+            {
+                std::lock_guard lock(log_mutex_);
+                if (log_.size() >= count) return log_;
+            }
+            std::this_thread::sleep_for(10ms);
+        }
         std::lock_guard lock(log_mutex_);
         return log_;
     }
@@ -184,7 +210,7 @@ TEST_F(ServerTest, GetCapabilitiesAndAccessLog) {
     EXPECT_NE(response.body().find("<Name>gray</Name>"), std::string::npos);
     EXPECT_EQ(response.body().find("<Name>world</Name>"), std::string::npos);
 
-    const auto records = log();
+    const auto records = log(1);
     ASSERT_EQ(records.size(), 1u);
     EXPECT_EQ(records[0].remote, "127.0.0.1");
     EXPECT_EQ(records[0].client, "alice");
@@ -238,7 +264,9 @@ TEST_F(ServerTest, EveryRequestOnAConnectionIsReauthorized) {
     const auto third = client.get(capabilities);
     EXPECT_EQ(third.result(), http::status::forbidden);
     EXPECT_EQ(third.body().find("WMS_Capabilities"), std::string::npos);
-    EXPECT_EQ(authorizer_.asked().size(), 4u);  // once at connect, then once per request
+    // Once at connect, once per request read and once more when its answer
+    // is made (the 403 is answered at once).
+    EXPECT_EQ(authorizer_.asked().size(), 6u);
 }
 
 // The kernel completes the handshake before the server sees the connection,
@@ -259,9 +287,10 @@ TEST_F(ServerTest, UnknownAddressIsResetBeforeAnyRequest) {
     start();
     Client client;
     EXPECT_TRUE(gets_no_answer(client, server_->port()));
-    const auto records = log();
+    const auto records = log(1);
     ASSERT_EQ(records.size(), 1u);
     EXPECT_EQ(records[0].status, 0u);
+    EXPECT_EQ(records[0].delivery, Delivery::refused);
     EXPECT_EQ(records[0].client, "");
     EXPECT_EQ(records[0].request, "connect");
     EXPECT_EQ(records[0].remote, "127.0.0.1");
@@ -539,6 +568,212 @@ TEST_F(ServerTest, UnknownDeviceIsAStartError) {
                 started.error().code == std::errc::operation_not_permitted)
         << started.error().code.message();
     EXPECT_EQ(started.error().subject, "127.0.0.1:18081 on nosuchdev0");
+}
+
+bool closed_by_server(const beast::error_code& ec) {
+    return ec == http::error::end_of_stream || ec == net::error::eof ||
+           ec == net::error::connection_reset;
+}
+
+// A record matching `wanted`, waiting up to 10 s for it.
+template <class Wanted>
+std::optional<AccessRecord> find_record(std::function<std::vector<AccessRecord>()> log,
+                                        Wanted wanted) {
+    for (int i = 0; i < 1000; ++i) {
+        for (const auto& record : log())
+            if (wanted(record)) return record;
+        std::this_thread::sleep_for(10ms);
+    }
+    return std::nullopt;
+}
+
+TEST_F(ServerTest, AClientOverItsConnectionLimitIsReset) {
+    auto options = this->options();
+    options.max_connections_per_client = 2;
+    ASSERT_TRUE(start(options));
+    Client first;
+    Client second;
+    for (Client* client : {&first, &second}) {
+        ASSERT_FALSE(client->connect(server_->port()));
+        EXPECT_EQ(client->get(capabilities).result(), http::status::ok);
+    }
+    Client third;
+    EXPECT_TRUE(gets_no_answer(third, server_->port()));
+    const auto refused =
+        find_record([this] { return log(); },
+                    [](const AccessRecord& r) { return r.delivery == Delivery::refused; });
+    ASSERT_TRUE(refused);
+    EXPECT_EQ(refused->client, "alice");
+    EXPECT_EQ(refused->note, "client connection limit");
+
+    // A closed connection gives its place back (once the server saw the close).
+    first.close();
+    bool served = false;
+    for (int attempt = 0; attempt < 100 && !served; ++attempt) {
+        Client again;
+        served = !again.connect(server_->port()) &&
+                 !again.send(http::request<http::string_body>{http::verb::get, capabilities, 11});
+        http::response<http::string_body> response;
+        served = served && !again.receive(response) && response.result() == http::status::ok;
+        if (!served) std::this_thread::sleep_for(50ms);
+    }
+    EXPECT_TRUE(served);
+}
+
+TEST_F(ServerTest, RefusalsAreSummarisedNotLoggedOneByOne) {
+    authorizer_.set("127.0.0.1", std::nullopt);
+    std::mutex mutex;
+    std::vector<RefusalSummary> summaries;
+    server_ = std::make_unique<Server>(io_, options(), data_.service(), authorizer_, nullptr);
+    server_->on_refusals(
+        [&](const RefusalSummary& summary) {
+            std::lock_guard lock(mutex);
+            summaries.push_back(summary);
+        },
+        1s);
+    ASSERT_TRUE(server_->start());
+    for (int i = 0; i < 5; ++i) {
+        Client client;
+        EXPECT_TRUE(gets_no_answer(client, server_->port()));
+    }
+    for (int i = 0; i < 500; ++i) {
+        {
+            std::lock_guard lock(mutex);
+            if (!summaries.empty()) break;
+        }
+        std::this_thread::sleep_for(10ms);
+    }
+    server_->stop();
+    std::lock_guard lock(mutex);
+    std::uint64_t unknown = 0;
+    for (const auto& summary : summaries) unknown += summary.unknown_client;
+    EXPECT_EQ(unknown, 5u);
+    EXPECT_LE(summaries.size(), 2u);
+}
+
+// One byte now and then must not keep a connection open: the deadline is
+// for the whole request head.
+TEST_F(ServerTest, ASlowHeaderIsClosedAtItsDeadline) {
+    auto options = this->options();
+    options.read_timeout = 1s;
+    ASSERT_TRUE(start(options));
+    Client client;
+    ASSERT_FALSE(client.connect(server_->port()));
+    const auto began = std::chrono::steady_clock::now();
+    ASSERT_FALSE(client.send_raw("GET /wms HTTP/1.1\r\nHost: x\r\n"));
+    beast::error_code ec;
+    while (!ec && std::chrono::steady_clock::now() - began < 20s) {
+        std::this_thread::sleep_for(100ms);
+        ec = client.send_raw("X");
+    }
+    EXPECT_TRUE(ec) << "still open after 20 s";
+    // Generous: the deadline is 1 s.
+    EXPECT_LT(std::chrono::steady_clock::now() - began, 10s);
+}
+
+// Render threads held busy by the FakeAuthorizer's gate; every request
+// sent while they are is queued.
+class HeldRenders {
+  public:
+    HeldRenders(FakeAuthorizer& authorizer, std::thread::id io_thread) {
+        authorizer.hold_renders(io_thread, open_.get_future().share());
+    }
+    ~HeldRenders() { release(); }
+    void release() {
+        if (!released_) open_.set_value();
+        released_ = true;
+    }
+
+  private:
+    std::promise<void> open_;
+    bool released_ = false;
+};
+
+TEST_F(ServerTest, AFullQueueAnswers503WithRetryAfter) {
+    auto options = this->options();
+    options.render_threads = 1;
+    options.max_queued_requests = 1;
+    ASSERT_TRUE(start(options));
+    HeldRenders held(authorizer_, io_thread_.get_id());
+    Client running;
+    Client waiting;
+    Client refused;
+    const http::request<http::string_body> request{http::verb::get, capabilities, 11};
+    for (Client* client : {&running, &waiting}) {
+        ASSERT_FALSE(client->connect(server_->port()));
+        ASSERT_FALSE(client->send(request));
+        // Each request reaches the scheduler before the next is sent.
+        std::this_thread::sleep_for(100ms);
+    }
+    ASSERT_FALSE(refused.connect(server_->port()));
+    http::response<http::string_body> busy;
+    ASSERT_FALSE(refused.send(request));
+    ASSERT_FALSE(refused.receive(busy));
+    EXPECT_EQ(busy.result(), http::status::service_unavailable);
+    EXPECT_EQ(busy[http::field::retry_after], "2");
+    const auto record = find_record([this] { return log(); },
+                                    [](const AccessRecord& r) { return r.status == 503; });
+    ASSERT_TRUE(record);
+    EXPECT_EQ(record->note, "render queue full");
+
+    held.release();
+    for (Client* client : {&running, &waiting}) {
+        http::response<http::string_body> response;
+        ASSERT_FALSE(client->receive(response));
+        EXPECT_EQ(response.result(), http::status::ok);
+    }
+}
+
+TEST_F(ServerTest, ARequestWhoseClientLeftIsNotRendered) {
+    auto options = this->options();
+    options.render_threads = 1;
+    ASSERT_TRUE(start(options));
+    HeldRenders held(authorizer_, io_thread_.get_id());
+    const std::string map =
+        "/wms?SERVICE=WMS&REQUEST=GetMap&VERSION=1.3.0&LAYERS=gray&STYLES=&CRS=CRS:84"
+        "&BBOX=0,0,90,45&WIDTH=32&HEIGHT=16&FORMAT=image/png";
+    Client running;
+    ASSERT_FALSE(running.connect(server_->port()));
+    ASSERT_FALSE(running.send({http::verb::get, capabilities, 11}));
+    Client leaving;
+    ASSERT_FALSE(leaving.connect(server_->port()));
+    ASSERT_FALSE(leaving.send({http::verb::get, map, 11}));
+    std::this_thread::sleep_for(100ms);
+    leaving.close();
+    // Dropped while the render thread is still held: it never started.
+    const auto record =
+        find_record([this] { return log(); },
+                    [](const AccessRecord& r) { return r.delivery == Delivery::client_left; });
+    ASSERT_TRUE(record);
+    EXPECT_EQ(record->status, 0u);
+    EXPECT_EQ(record->bytes, 0u);
+    EXPECT_EQ(record->note, "left before the render started");
+    held.release();
+    http::response<http::string_body> response;
+    ASSERT_FALSE(running.receive(response));
+    EXPECT_EQ(response.result(), http::status::ok);
+}
+
+TEST_F(ServerTest, ARequestOfAClientRevokedWhileItWaitedGetsNothing) {
+    auto options = this->options();
+    options.render_threads = 1;
+    ASSERT_TRUE(start(options));
+    HeldRenders held(authorizer_, io_thread_.get_id());
+    Client client;
+    ASSERT_FALSE(client.connect(server_->port()));
+    ASSERT_FALSE(client.send({http::verb::get, capabilities, 11}));
+    std::this_thread::sleep_for(100ms);
+    authorizer_.set("127.0.0.1", std::nullopt);
+    held.release();
+    http::response<http::string_body> response;
+    const auto ec = client.receive(response);
+    EXPECT_TRUE(closed_by_server(ec)) << ec.message();
+    EXPECT_TRUE(response.body().empty());
+    const auto record =
+        find_record([this] { return log(); },
+                    [](const AccessRecord& r) { return r.delivery == Delivery::revoked; });
+    ASSERT_TRUE(record);
+    EXPECT_EQ(record->status, 0u);
 }
 
 }  // namespace
