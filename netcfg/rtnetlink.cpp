@@ -13,6 +13,7 @@
 #include "netcfg/errors.hpp"
 #include "netcfg/interface_name.hpp"
 #include "netcfg/netlink_ack.hpp"
+#include "netcfg/rtnetlink_codec.hpp"
 
 namespace wmsgate::netcfg {
 namespace {
@@ -24,82 +25,6 @@ constexpr std::size_t receive_buffer_size = 32768;
 struct RequestBuffer {
     alignas(nlmsghdr) char bytes[1024];
 };
-
-struct AddressDump {
-    int ifindex;
-    std::vector<IpPrefix> found;
-};
-
-struct AddressAttributes {
-    std::size_t size;
-    const nlattr* local;
-    const nlattr* address;
-};
-
-int on_address_attribute(const nlattr* attr, void* data) {
-    auto* attrs = static_cast<AddressAttributes*>(data);
-    if (mnl_attr_get_payload_len(attr) != attrs->size) return MNL_CB_OK;
-    if (mnl_attr_get_type(attr) == IFA_LOCAL) attrs->local = attr;
-    if (mnl_attr_get_type(attr) == IFA_ADDRESS) attrs->address = attr;
-    return MNL_CB_OK;
-}
-
-int on_address(const nlmsghdr* nlh, void* data) {
-    auto* dump = static_cast<AddressDump*>(data);
-    const auto* ifa = static_cast<const ifaddrmsg*>(mnl_nlmsg_get_payload(nlh));
-    if (nlh->nlmsg_type != RTM_NEWADDR || static_cast<int>(ifa->ifa_index) != dump->ifindex)
-        return MNL_CB_OK;
-    const std::size_t want = ifa->ifa_family == AF_INET ? 4 : ifa->ifa_family == AF_INET6 ? 16 : 0;
-    if (want == 0) return MNL_CB_OK;
-
-    // IFA_LOCAL is the address itself; IFA_ADDRESS is the peer's on a
-    // point-to-point link, and the only one IPv6 sends.
-    AddressAttributes attrs{want, nullptr, nullptr};
-    mnl_attr_parse(nlh, sizeof(ifaddrmsg), on_address_attribute, &attrs);
-    const nlattr* local = attrs.local;
-    const nlattr* address = attrs.address;
-    const nlattr* chosen = local ? local : address;
-    if (!chosen) return MNL_CB_OK;
-    const auto* bytes = static_cast<const unsigned char*>(mnl_attr_get_payload(chosen));
-    boost::asio::ip::address ip;
-    if (want == 4) {
-        boost::asio::ip::address_v4::bytes_type b;
-        std::memcpy(b.data(), bytes, b.size());
-        ip = boost::asio::ip::address_v4(b);
-    } else {
-        boost::asio::ip::address_v6::bytes_type b;
-        std::memcpy(b.data(), bytes, b.size());
-        ip = boost::asio::ip::address_v6(b);
-    }
-    dump->found.push_back({ip, ifa->ifa_prefixlen});
-    return MNL_CB_OK;
-}
-
-int on_link_info_attr(const nlattr* attr, void* data) {
-    auto* info = static_cast<Rtnetlink::LinkInfo*>(data);
-    if (mnl_attr_get_type(attr) == IFLA_INFO_KIND && mnl_attr_validate(attr, MNL_TYPE_STRING) >= 0)
-        info->kind = mnl_attr_get_str(attr);
-    return MNL_CB_OK;
-}
-
-int on_link_attr(const nlattr* attr, void* data) {
-    auto* info = static_cast<Rtnetlink::LinkInfo*>(data);
-    if (mnl_attr_get_type(attr) == IFLA_MTU && mnl_attr_validate(attr, MNL_TYPE_U32) >= 0)
-        info->mtu = mnl_attr_get_u32(attr);
-    if (mnl_attr_get_type(attr) == IFLA_LINKINFO && mnl_attr_validate(attr, MNL_TYPE_NESTED) >= 0)
-        mnl_attr_parse_nested(attr, on_link_info_attr, data);
-    return MNL_CB_OK;
-}
-
-int on_link_details(const nlmsghdr* nlh, void* data) {
-    if (nlh->nlmsg_type != RTM_NEWLINK) return MNL_CB_OK;
-    auto* info = static_cast<Rtnetlink::LinkInfo*>(data);
-    const auto* ifi = static_cast<const ifinfomsg*>(mnl_nlmsg_get_payload(nlh));
-    info->index = ifi->ifi_index;
-    info->up = (ifi->ifi_flags & IFF_UP) != 0;
-    mnl_attr_parse(nlh, sizeof(ifinfomsg), on_link_attr, data);
-    return MNL_CB_OK;
-}
 
 }  // namespace
 
