@@ -16,6 +16,9 @@ build_packages=(
     libgdal-dev libboost1.74-dev libmnl-dev libsodium-dev libsqlite3-dev
     libtomlplusplus-dev libsystemd-dev libexpected-dev libqrencode-dev
     libgtest-dev libgmock-dev nlohmann-json3-dev libdeflate-dev libpng-dev libjpeg-dev
+    # scripts/fuzz.sh (libFuzzer and the sanitizer runtimes come with clang's
+    # compiler-rt) and the clang-tidy check.
+    clang-14 libclang-rt-14-dev clang-tidy-14
 )
 # Tools the demo and the tests drive for real: WireGuard in userspace,
 # namespaces, GDAL's command-line clients, OWSLib, curl, xmllint, demo imagery.
