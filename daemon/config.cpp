@@ -226,6 +226,33 @@ tl::expected<void, ConfigError> read_contact(Section s, wms::ContactInfo& out) {
     return s.reject_unknown_keys();
 }
 
+// The keys that keep one peer from hurting another: connection caps,
+// render fairness, deadlines, the per-request pixel budget.
+tl::expected<void, ConfigError> read_isolation(Section& s, WmsSection& out) {
+    std::int64_t value = 0;
+    TRY_ASSIGN(value, s.integer("max_connections", static_cast<std::int64_t>(out.max_connections),
+                                1, 65536));
+    out.max_connections = static_cast<std::size_t>(value);
+    TRY_ASSIGN(value, s.integer("max_connections_per_peer",
+                                static_cast<std::int64_t>(out.max_connections_per_peer), 1, 65536));
+    out.max_connections_per_peer = static_cast<std::size_t>(value);
+    TRY_ASSIGN(value, s.integer("max_renders_per_peer", out.max_renders_per_peer, 0, 64));
+    out.max_renders_per_peer = static_cast<unsigned>(value);
+    TRY_ASSIGN(value, s.integer("max_queued_requests",
+                                static_cast<std::int64_t>(out.max_queued_requests), 1, 65536));
+    out.max_queued_requests = static_cast<std::size_t>(value);
+    TRY_ASSIGN(value, s.integer("request_timeout", out.request_timeout.count(), 1, 600));
+    out.request_timeout = std::chrono::seconds(value);
+    TRY_ASSIGN(value, s.integer("write_timeout", out.write_timeout.count(), 1, 3600));
+    out.write_timeout = std::chrono::seconds(value);
+    auto& service = out.service;
+    TRY_ASSIGN(value, s.integer("max_request_pixels",
+                                static_cast<std::int64_t>(service.max_request_pixels), 0,
+                                std::int64_t{1} << 40));
+    service.max_request_pixels = static_cast<std::uint64_t>(value);
+    return {};
+}
+
 tl::expected<void, ConfigError> read_wms(const std::filesystem::path& file, Section s,
                                          WmsSection& out) {
     auto& service = out.service;
@@ -236,6 +263,7 @@ tl::expected<void, ConfigError> read_wms(const std::filesystem::path& file, Sect
     out.render_threads = static_cast<unsigned>(value);
     TRY_ASSIGN(value, s.integer("drain_timeout", out.drain_timeout.count(), 0, 600));
     out.drain_timeout = std::chrono::seconds(value);
+    if (auto ok = read_isolation(s, out); !ok) return ok;
     TRY_ASSIGN(service.title, s.string("title", service.title));
     TRY_ASSIGN(service.abstract, s.string("abstract", ""));
     TRY_ASSIGN(value, s.integer("max_width", service.max_width, 1, 16384));

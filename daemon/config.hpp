@@ -35,6 +35,13 @@ struct WmsSection {
     unsigned render_threads = 2;
     // On SIGTERM, how long requests being answered may take to finish.
     std::chrono::seconds drain_timeout{10};
+    // Isolation between peers (see wms::ServerOptions); fixed until restart.
+    std::size_t max_connections = 512;
+    std::size_t max_connections_per_peer = 32;
+    unsigned max_renders_per_peer = 0;  // 0: half of render_threads, at least 1
+    std::size_t max_queued_requests = 64;
+    std::chrono::seconds request_timeout{15};  // reading one request, in all
+    std::chrono::seconds write_timeout{60};    // writing one answer, in all
     // Everything the map service itself takes: metadata, limits, output.
     // online_resource and layers are filled in by the daemon.
     wms::ServiceConfig service;

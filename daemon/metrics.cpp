@@ -51,9 +51,9 @@ void header(std::string& out, std::string_view name, std::string_view type, std:
 
 void Metrics::record(const wms::AccessRecord& record) {
     std::lock_guard lock(mutex_);
-    // Status 0: a connection reset before any request, from an address
-    // that names no client.
-    if (record.status == 0) {
+    // A connection reset at accept, before any request: from an address
+    // that names no client, or over a connection limit.
+    if (record.delivery == wms::Delivery::refused) {
         ++refused_connections_;
         return;
     }

@@ -16,6 +16,15 @@ std::vector<std::string> keys_needing_restart(const Config& running, const Confi
     differs(running.interface.backend != next.interface.backend, "interface.backend");
     differs(running.wms.port != next.wms.port, "wms.port");
     differs(running.wms.render_threads != next.wms.render_threads, "wms.render_threads");
+    differs(running.wms.max_connections != next.wms.max_connections, "wms.max_connections");
+    differs(running.wms.max_connections_per_peer != next.wms.max_connections_per_peer,
+            "wms.max_connections_per_peer");
+    differs(running.wms.max_renders_per_peer != next.wms.max_renders_per_peer,
+            "wms.max_renders_per_peer");
+    differs(running.wms.max_queued_requests != next.wms.max_queued_requests,
+            "wms.max_queued_requests");
+    differs(running.wms.request_timeout != next.wms.request_timeout, "wms.request_timeout");
+    differs(running.wms.write_timeout != next.wms.write_timeout, "wms.write_timeout");
     return keys;
 }
 

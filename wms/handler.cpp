@@ -59,7 +59,8 @@ tl::expected<MapJob, ServiceException> map_job(const GetMapRequest& request,
                image.width,
                image.height,
                image.transparent && supports_alpha(image.format),
-               image.background};
+               image.background,
+               {}};  // the stop token is the caller's
     for (std::size_t i = 0; i < request.layers.size(); ++i) {
         const LayerInfo* layer = visible_layer(catalog, view, request.layers[i]);
         if (layer == nullptr) return tl::unexpected(layer_not_defined("LAYERS", i + 1));

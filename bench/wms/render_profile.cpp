@@ -58,7 +58,7 @@ std::optional<MapJob> job_for(const std::string& query, const LayerCatalog& cata
     const auto request = parse_request(*kvp, RequestLimits{});
     const auto* map = request ? std::get_if<GetMapRequest>(&*request) : nullptr;
     if (map == nullptr) return std::nullopt;
-    MapJob job{{}, map->crs.epsg, map->bbox, map->image.width, map->image.height, false, {}};
+    MapJob job{{}, map->crs.epsg, map->bbox, map->image.width, map->image.height, false, {}, {}};
     for (std::size_t i = 0; i < map->layers.size(); ++i) {
         const LayerInfo* layer = catalog.find(map->layers[i]);
         const auto paint = layer ? resolve_style(*layer, map->styles[i]) : std::nullopt;

@@ -40,6 +40,7 @@ TEST(MetricsTest, CountsRequestsByLayerOperationAndStatus) {
     metrics.record(answered("DropTables", {}, 200, 100, microseconds(100)));
     wms::AccessRecord refused;
     refused.request = "connect";
+    refused.delivery = wms::Delivery::refused;
     metrics.record(refused);
 
     const auto text = metrics.exposition({5, 2}, {"ortho", "dem"});
