@@ -180,9 +180,24 @@ tl::expected<void, StartupError> Appliance::start_wms() {
     options.port = config_.wms.port;
     options.bind_device = config_.interface.name;
     options.render_threads = config_.wms.render_threads;
+    options.read_timeout = config_.wms.request_timeout;
+    options.write_timeout = config_.wms.write_timeout;
+    options.max_connections = config_.wms.max_connections;
+    options.max_connections_per_client = config_.wms.max_connections_per_peer;
+    options.max_renders_per_client = config_.wms.max_renders_per_peer;
+    options.max_queued_requests = config_.wms.max_queued_requests;
 
     wms_ = std::make_unique<wms::Server>(io_, options, wms_service(config_), policy_,
                                          [this](const wms::AccessRecord& r) { log_access(r); });
+    // One line per interval for a flood of refused connections, not one each.
+    wms_->on_refusals([this](const wms::RefusalSummary& r) {
+        log_.warning("connections refused", {{"INTERVAL_S", std::to_string(r.interval.count())},
+                                             {"UNKNOWN_ADDRESS", std::to_string(r.unknown_client)},
+                                             {"PEER_LIMIT", std::to_string(r.client_limit)},
+                                             {"TOTAL_LIMIT", std::to_string(r.total_limit)},
+                                             {"ACCEPT_FAILED", std::to_string(r.accept_failed)},
+                                             {"PEER", r.top_client.empty() ? "-" : r.top_client}});
+    });
     wms_->add_page("/metrics",
                    [this](const boost::asio::ip::address& client, wms::PageReply reply) {
                        // The registry and the device belong to the io_context's thread.
@@ -288,6 +303,8 @@ void Appliance::disconnect(const std::vector<boost::asio::ip::address>& addresse
 // thread-safe.
 void Appliance::log_access(const wms::AccessRecord& r) {
     metrics_.record(r);
+    // Counted above; the journal gets the refusal summaries instead.
+    if (r.delivery == wms::Delivery::refused) return;
     if (!r.client.empty() && r.status != 0) requests_.count(r.client);
     std::string layers;
     for (const auto& layer : r.layers) layers += (layers.empty() ? "" : ",") + layer;
@@ -306,6 +323,8 @@ void Appliance::log_access(const wms::AccessRecord& r) {
                {"LAYER", layers.empty() ? "-" : layers},
                {"STATUS", std::to_string(r.status)},
                {"BYTES", std::to_string(r.bytes)},
+               {"DELIVERY", std::string(wms::delivery_name(r.delivery))},
+               {"NOTE", r.note.empty() ? "-" : r.note},
                {"DURATION_MS", std::to_string(r.duration.count())}});
 }
 
