@@ -32,6 +32,9 @@ runtime_packages=(
     # The kernel-vm test boots Debian's kernel under qemu (the image and
     # busybox-static are fetched by the test with apt-get download).
     qemu-system-x86 cpio kmod xz-utils
+    # The system test (label system) boots a Debian 12 VM made with
+    # debootstrap and turned into an ext4 image with mkfs.ext4 -d.
+    debootstrap e2fsprogs
 )
 
 wanted=("${build_packages[@]}" "${runtime_packages[@]}")
