@@ -181,6 +181,9 @@ void ServerImpl::disconnect(const boost::asio::ip::address& client, std::functio
     }
     // The last session to close runs `closed`.
     struct Countdown {
+        // A constructor, not aggregate init: clang 14 (the fuzz build) lacks
+        // C++20's parenthesised aggregate initialisation in make_shared.
+        Countdown(std::size_t n, std::function<void()> f) : left(n), then(std::move(f)) {}
         std::atomic<std::size_t> left;
         std::function<void()> then;
     };
