@@ -153,7 +153,7 @@ void HttpSession::answer(std::string target, ClientView view, bool keep_alive) {
         auto view = self->context_->authorizer.view_for(self->remote_);
         if (!view) {
             return net::post(executor, [self, target] {
-                self->abandon(path_of(target), {}, Delivery::revoked,
+                self->abandon(request_name(target), {}, Delivery::revoked,
                               "access ended while the request waited");
             });
         }
@@ -190,14 +190,14 @@ void HttpSession::on_dropped(DropReason reason, const std::string& target,
     switch (reason) {
         case DropReason::queue_full:
             return send(text_response(503, "Server busy: too many requests waiting; retry later",
-                                      path_of(target)),
+                                      request_name(target)),
                         client, keep_alive);
         case DropReason::client_gone:
             // closed_: disconnect() took the connection (the client was revoked).
             if (closed_)
-                return abandon(path_of(target), client, Delivery::revoked,
+                return abandon(request_name(target), client, Delivery::revoked,
                                "disconnected before the render started");
-            return abandon(path_of(target), client, Delivery::client_left,
+            return abandon(request_name(target), client, Delivery::client_left,
                            "left before the render started");
         case DropReason::stopped:
             return stream_.close();

@@ -27,4 +27,14 @@ std::uint64_t request_cost(std::string_view target, unsigned max_width, unsigned
                                            dimension("HEIGHT", max_height), count));
 }
 
+std::string request_name(std::string_view target) {
+    const std::size_t question = target.find('?');
+    const std::string_view path = target.substr(0, std::min<std::size_t>(question, 64));
+    if (question == std::string_view::npos) return std::string(path);
+    const auto kvp = Kvp::parse(target.substr(question + 1));
+    const auto name = kvp ? kvp->get("REQUEST") : std::nullopt;
+    if (!name || name->empty()) return std::string(path);
+    return std::string(name->substr(0, 64));
+}
+
 }  // namespace wmsgate::wms

@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 namespace wmsgate::wms {
@@ -22,5 +23,10 @@ inline constexpr std::uint64_t minimum_cost = 256 * 256;
 // minimum_cost. Values beyond the limits are clamped to them; the handler
 // refuses such requests anyway, cheaply.
 std::uint64_t request_cost(std::string_view target, unsigned max_width, unsigned max_height);
+
+// For the access line of a request that gets no WMS answer (dropped,
+// refused for a full queue): its REQUEST value, at most 64 characters, or
+// its path when it has none.
+std::string request_name(std::string_view target);
 
 }  // namespace wmsgate::wms

@@ -36,6 +36,13 @@ TEST(RequestCost, ClampsToTheLimitsAndHasAFloor) {
     EXPECT_EQ(request_cost("/wms?%zz", 4096, 4096), minimum_cost);
 }
 
+TEST(RequestName, IsTheRequestValueOrThePath) {
+    EXPECT_EQ(request_name("/wms?service=WMS&request=GetMap&layers=a"), "GetMap");
+    EXPECT_EQ(request_name("/wms?SERVICE=WMS"), "/wms");
+    EXPECT_EQ(request_name("/metrics"), "/metrics");
+    EXPECT_EQ(request_name("/wms?REQUEST=" + std::string(100, 'x')), std::string(64, 'x'));
+}
+
 tl::expected<WmsRequest, RequestError> parse(const std::string& query, std::uint64_t budget) {
     const auto kvp = Kvp::parse(query);
     EXPECT_TRUE(kvp);
