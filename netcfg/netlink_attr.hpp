@@ -13,6 +13,14 @@
 // because each helper is a line or two.
 namespace wmsgate::netcfg::nlattr_read {
 
+// mnl_nlmsg_ok without its flaw: it compares nlmsg_len as an int, so a
+// length of 2 GiB or more passes and mnl_nlmsg_next then jumps far past the
+// buffer (found by tests/fuzz, corpus/netlink/crash-length-over-2gib).
+inline bool message_ok(const nlmsghdr* nlh, int len) {
+    return len >= static_cast<int>(sizeof(nlmsghdr)) && nlh->nlmsg_len >= sizeof(nlmsghdr) &&
+           nlh->nlmsg_len <= static_cast<unsigned>(len);
+}
+
 // Calls on_attr(attr) for each attribute in [data, data + len) until it
 // returns false. False when an attribute's length runs past the end (the
 // bytes are malformed) or on_attr refused one.

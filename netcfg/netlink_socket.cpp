@@ -9,6 +9,7 @@
 
 #include "netcfg/errors.hpp"
 #include "netcfg/netlink_ack.hpp"
+#include "netcfg/netlink_attr.hpp"
 
 namespace wmsgate::netcfg {
 namespace {
@@ -78,7 +79,7 @@ tl::expected<void, std::error_code> NetlinkSocket::receive(std::uint32_t seq,
         if (n < 0) return tl::unexpected(last_errno());
         int len = static_cast<int>(n);
         auto* nlh = reinterpret_cast<const nlmsghdr*>(buffer_.data());
-        for (; mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len)) {
+        for (; nlattr_read::message_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len)) {
             if (!mnl_nlmsg_portid_ok(nlh, port_id_) || !mnl_nlmsg_seq_ok(nlh, seq)) continue;
             if (nlh->nlmsg_flags & NLM_F_DUMP_INTR) interrupted = true;
             if (nlh->nlmsg_type == NLMSG_ERROR || nlh->nlmsg_type == NLMSG_DONE) {

@@ -10,6 +10,7 @@ namespace {
 
 // Ten years is far beyond any sensible expiry and keeps the arithmetic small.
 constexpr std::int64_t max_duration_seconds = std::int64_t{10} * 366 * 24 * 3600;
+constexpr int max_year = 2200;
 
 tl::expected<std::int64_t, std::error_code> parse_duration(std::string_view text) {
     const auto invalid = tl::unexpected(make_error_code(Errc::invalid_expiry));
@@ -58,6 +59,9 @@ tl::expected<std::int64_t, std::error_code> parse_date(std::string_view text) {
         std::from_chars(text.data() + at, text.data() + at + length, value);
         return value;
     };
+    // Expiries are compared with the clock's nanoseconds, whose 64 bits end
+    // in 2262: a later date would overflow (the fuzzer found 4052-01-31).
+    if (number(0, 4) > max_year) return invalid;
     std::tm tm{};
     tm.tm_year = number(0, 4) - 1900;
     tm.tm_mon = number(5, 2) - 1;

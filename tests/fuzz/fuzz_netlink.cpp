@@ -14,6 +14,7 @@
 
 #include "netcfg/genl_codec.hpp"
 #include "netcfg/netlink_ack.hpp"
+#include "netcfg/netlink_attr.hpp"
 #include "netcfg/rtnetlink_codec.hpp"
 #include "netcfg/wg_device.hpp"
 #include "netcfg/wg_netlink_codec.hpp"
@@ -28,7 +29,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     wmsgate::netcfg::DeviceDumpDecoder dump;
     wmsgate::netcfg::AddressDump addresses{7, {}};
     wmsgate::netcfg::Rtnetlink::LinkInfo link;
-    for (; mnl_nlmsg_ok(nlh, length); nlh = mnl_nlmsg_next(nlh, &length)) {
+    for (; wmsgate::netcfg::nlattr_read::message_ok(nlh, length);
+         nlh = mnl_nlmsg_next(nlh, &length)) {
         (void)wmsgate::netcfg::decode_ack(nlh);
         wmsgate::netcfg::on_address(nlh, &addresses);
         wmsgate::netcfg::on_link_details(nlh, &link);

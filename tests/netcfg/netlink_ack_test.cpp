@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "netcfg/errors.hpp"
+#include "netcfg/netlink_attr.hpp"
 #include "netlink_bytes.hpp"
 
 namespace wmsgate::netcfg {
@@ -86,6 +87,21 @@ TEST(NetlinkAck, TruncatedOrOtherMessagesAreNotAcks) {
     EXPECT_FALSE(decode_ack(header(short_error)));
     const auto data = NlBytes::message(0x20, 0, std::vector<std::uint8_t>(8, 0));
     EXPECT_FALSE(decode_ack(header(data)));
+}
+
+// Found by tests/fuzz: libmnl's mnl_nlmsg_ok takes a length of 2 GiB or more
+// for a negative int and lets the walk jump outside the buffer.
+TEST(NetlinkMessageOk, ALengthPastTheBufferIsRefusedHoweverLarge) {
+    alignas(nlmsghdr) unsigned char buffer[36] = {};
+    auto* nlh = reinterpret_cast<nlmsghdr*>(buffer);
+    nlh->nlmsg_len = 36;
+    EXPECT_TRUE(nlattr_read::message_ok(nlh, 36));
+    for (const std::uint32_t length : {37u, 0x80000000u, 0xf1000024u, 0xffffffffu, 15u}) {
+        nlh->nlmsg_len = length;
+        EXPECT_FALSE(nlattr_read::message_ok(nlh, 36)) << length;
+    }
+    nlh->nlmsg_len = 16;
+    EXPECT_FALSE(nlattr_read::message_ok(nlh, 15));
 }
 
 }  // namespace
