@@ -31,7 +31,8 @@ lab_write_config "$LAB_DIR/wmsgate.toml" "$layers"
 # systemd's default soft limit on open files; the daemon must live with it.
 ulimit -Sn 1024
 lab_start_appliance "$LAB_DIR/wmsgate.toml"
-daemon=${LAB_PIDS[0]}
+# `ip netns exec` may stay as wmsgated's parent: measure the daemon itself.
+daemon=$(lab_pids_named appliance wmsgated)
 lab_ctl peer add alice --groups daylight >"$LAB_DIR/alice.conf"
 lab_ctl peer add bob --groups night >"$LAB_DIR/bob.conf"
 lab_connect_client alice "$LAB_DIR/alice.conf"
