@@ -68,8 +68,9 @@ void Listener::close() {
         self->acceptor_.close(ignored);
         self->backoff_.cancel();
         self->summary_.cancel();
-        // What was refused since the last summary is not lost.
-        if (self->context_->refusal_log) {
+        // What was refused since the last summary is not lost (when
+        // draining; after stop() nothing may call out any more).
+        if (self->context_->refusal_log && !self->context_->stopped) {
             auto last = self->context_->refusals.take();
             last.interval = self->context_->refusal_interval;
             if (any_refused(last)) self->context_->refusal_log(last);
@@ -80,7 +81,7 @@ void Listener::close() {
 void Listener::summarize() {
     summary_.expires_after(context_->refusal_interval);
     summary_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
-        if (ec || !self->acceptor_.is_open()) return;
+        if (ec || !self->acceptor_.is_open() || self->context_->stopped) return;
         auto summary = self->context_->refusals.take();
         summary.interval = self->context_->refusal_interval;
         if (any_refused(summary)) self->context_->refusal_log(summary);

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
@@ -48,12 +49,17 @@ class FakeAuthorizer : public Authorizer {
             std::lock_guard lock(mutex_);
             if (gate_.valid() && std::this_thread::get_id() != io_thread_) gate = gate_;
         }
-        if (gate.valid()) gate.wait();
+        if (gate.valid()) {
+            ++held_;
+            gate.wait();
+        }
         std::lock_guard lock(mutex_);
         asked_.push_back(remote.to_string());
         const auto it = views_.find(remote.to_string());
         return it == views_.end() ? std::nullopt : it->second;
     }
+    // How many renders have reached the gate.
+    int held() const { return held_; }
     std::vector<std::string> asked() const {
         std::lock_guard lock(mutex_);
         return asked_;
@@ -65,6 +71,7 @@ class FakeAuthorizer : public Authorizer {
     mutable std::vector<std::string> asked_;
     std::thread::id io_thread_;
     std::shared_future<void> gate_;
+    mutable std::atomic<int> held_{0};
 };
 
 // A blocking-style HTTP client whose every operation gives up after 10 s,
@@ -699,12 +706,18 @@ TEST_F(ServerTest, AFullQueueAnswers503WithRetryAfter) {
     Client waiting;
     Client refused;
     const http::request<http::string_body> request{http::verb::get, capabilities, 11};
-    for (Client* client : {&running, &waiting}) {
-        ASSERT_FALSE(client->connect(server_->port()));
-        ASSERT_FALSE(client->send(request));
-        // Each request reaches the scheduler before the next is sent.
-        std::this_thread::sleep_for(100ms);
-    }
+    // The first request holds the render thread, the second waits in the
+    // queue (it was asked about at connect and when read, and queued in the
+    // same step), before the third comes.
+    ASSERT_FALSE(running.connect(server_->port()));
+    ASSERT_FALSE(running.send(request));
+    for (int i = 0; i < 1000 && authorizer_.held() == 0; ++i) std::this_thread::sleep_for(10ms);
+    ASSERT_EQ(authorizer_.held(), 1);
+    const auto asked = authorizer_.asked().size();
+    ASSERT_FALSE(waiting.connect(server_->port()));
+    ASSERT_FALSE(waiting.send(request));
+    for (int i = 0; i < 1000 && authorizer_.asked().size() < asked + 2; ++i)
+        std::this_thread::sleep_for(10ms);
     ASSERT_FALSE(refused.connect(server_->port()));
     http::response<http::string_body> busy;
     ASSERT_FALSE(refused.send(request));
