@@ -49,7 +49,7 @@ class Category final : public std::error_category {
                        "'.' or '-')";
             case Errc::invalid_expiry:
                 return "invalid expiry: give a duration such as 90m, 12h, 30d or 2w, or a UTC "
-                       "date up to 2200 such as 2027-01-31 or 2027-01-31T12:00:00Z";
+                       "date (1970 to 2200) such as 2027-01-31 or 2027-01-31T12:00:00Z";
             case Errc::expiry_in_past:
                 return "that expiry is not in the future";
             case Errc::qr_failed:

@@ -59,9 +59,10 @@ tl::expected<std::int64_t, std::error_code> parse_date(std::string_view text) {
         std::from_chars(text.data() + at, text.data() + at + length, value);
         return value;
     };
-    // Expiries are compared with the clock's nanoseconds, whose 64 bits end
-    // in 2262: a later date would overflow (the fuzzer found 4052-01-31).
-    if (number(0, 4) > max_year) return invalid;
+    // Expiries are compared with the clock's nanoseconds, whose 64 bits span
+    // 1678 to 2262: a date outside would overflow (the fuzzer found
+    // 4052-01-31 and 0749-...). None before 1970 is an expiry either.
+    if (number(0, 4) < 1970 || number(0, 4) > max_year) return invalid;
     std::tm tm{};
     tm.tm_year = number(0, 4) - 1900;
     tm.tm_mon = number(5, 2) - 1;
