@@ -11,8 +11,9 @@
 #include "daemon/own_address.hpp"
 #include "daemon/peer_json.hpp"
 #include "daemon/reload_check.hpp"
+#include "daemon/socket_activation.hpp"
+#include "netcfg/converge.hpp"
 #include "netcfg/interface_name.hpp"
-#include "netcfg/reconcile.hpp"
 
 namespace wmsgate::daemon {
 namespace {
@@ -82,7 +83,7 @@ tl::expected<std::unique_ptr<Appliance>, StartupError> Appliance::bring_up(
     std::unique_ptr<Appliance> appliance(
         new Appliance(std::move(config), io, log, std::move(*registry), std::move(*key)));
     if (auto ok = appliance->start_device(); !ok) return tl::unexpected(ok.error());
-    if (auto ok = appliance->configure_device(true); !ok) return tl::unexpected(ok.error());
+    if (auto ok = appliance->configure_device(); !ok) return tl::unexpected(ok.error());
     if (auto ok = appliance->start_wms(); !ok) return tl::unexpected(ok.error());
     if (auto ok = appliance->start_control(); !ok) return tl::unexpected(ok.error());
     appliance->supervise();
@@ -124,23 +125,15 @@ tl::expected<void, StartupError> Appliance::start_device() {
     return {};
 }
 
-// Addresses, link state, identity and peers. `full` re-sends every peer, as
-// needed after wireguard-go restarted with an empty device.
-tl::expected<void, StartupError> Appliance::configure_device(bool full) {
+// Makes the link what the config and the registry say, whether it is new, was
+// adopted from a run that was killed, or is wireguard-go's fresh device after
+// a restart: the configured addresses and no others, up, our key and port, and
+// exactly the peers in service. Revoked, disabled and expired peers (also
+// those that expired while the daemon was down) and peers added by hand are
+// removed before the WMS listens.
+tl::expected<void, StartupError> Appliance::configure_device() {
     const auto& name = config_.interface.name;
-    auto rtnl = netcfg::Rtnetlink::open();
-    if (!rtnl) return fail("rtnetlink: " + rtnl.error().message());
-    auto index = rtnl->link_index(name);
-    if (!index) return fail("interface " + name + ": " + index.error().message());
-    for (const auto& prefix : config_.interface.addresses) {
-        if (auto ok = rtnl->add_address(*index, prefix); !ok) {
-            return fail("interface " + name + ": adding " + prefix.to_string() + ": " +
-                        ok.error().message());
-        }
-    }
-    if (auto ok = rtnl->set_link_up(*index); !ok) {
-        return fail("interface " + name + ": setting it up: " + ok.error().message());
-    }
+    if (auto ok = converge_addresses(); !ok) return ok;
 
     auto peers = registry_.list();
     if (!peers) return fail("peer registry: " + peers.error().message());
@@ -149,28 +142,53 @@ tl::expected<void, StartupError> Appliance::configure_device(bool full) {
         !ok) {
         return fail(ok.error());
     }
-    std::vector<netcfg::WgPeer> actual;
-    if (!full) {
-        auto state = opened_.device->get();
-        if (!state) return fail("interface " + name + ": " + state.error().message());
-        actual = std::move(state->peers);
-    }
-    netcfg::DeviceUpdate update;
-    update.private_key = server_key_;
-    update.listen_port = config_.interface.listen_port;
-    // Only peers in service belong on the device; revoked, disabled and
-    // expired ones are removed if a crash left them there. Expiries after
-    // `reconciled_at_` are the expiry timer's.
+    // Expiries after `reconciled_at_` are the expiry timer's.
     const auto now = provisioning::Clock::now();
     reconciled_at_ = std::chrono::time_point_cast<std::chrono::seconds>(now);
-    update.peers = netcfg::reconcile(device_peers(*peers, now), actual);
-    if (auto ok = opened_.device->apply(update); !ok) {
-        return fail("interface " + name + ": configuring WireGuard: " + ok.error().message());
+    const netcfg::DesiredDevice desired{server_key_, config_.interface.listen_port,
+                                        device_peers(*peers, now)};
+    auto done = netcfg::converge_device(*opened_.device, desired);
+    if (!done) {
+        return fail("interface " + name + ": configuring WireGuard: " + done.error().message());
     }
     publish_policy();
     log_.info("interface configured", {{"INTERFACE", name},
-                                       {"PEERS", std::to_string(peers->size())},
+                                       {"PEERS", std::to_string(desired.peers.size())},
+                                       {"PEERS_REMOVED", std::to_string(done->peers_removed)},
+                                       {"PEERS_WRITTEN", std::to_string(done->peers_written)},
                                        {"PUBLIC_KEY", server_key_.public_key().base64()}});
+    return {};
+}
+
+// An adopted link may carry addresses of an earlier config: the WMS would
+// otherwise answer on a prefix no longer ours. Link-local IPv6 is the
+// kernel's own and stays.
+tl::expected<void, StartupError> Appliance::converge_addresses() {
+    const auto& name = config_.interface.name;
+    auto rtnl = netcfg::Rtnetlink::open();
+    if (!rtnl) return fail("rtnetlink: " + rtnl.error().message());
+    auto index = rtnl->link_index(name);
+    if (!index) return fail("interface " + name + ": " + index.error().message());
+    const auto& wanted = config_.interface.addresses;
+    auto present = rtnl->addresses(*index);
+    if (!present) return fail("interface " + name + ": " + present.error().message());
+    for (const auto& prefix : *present) {
+        const bool link_local = prefix.address.is_v6() && prefix.address.to_v6().is_link_local();
+        if (link_local || std::find(wanted.begin(), wanted.end(), prefix) != wanted.end()) continue;
+        if (auto ok = rtnl->remove_address(*index, prefix); !ok) {
+            return fail("interface " + name + ": removing " + prefix.to_string() + ": " +
+                        ok.error().message());
+        }
+    }
+    for (const auto& prefix : wanted) {
+        if (auto ok = rtnl->add_address(*index, prefix); !ok) {
+            return fail("interface " + name + ": adding " + prefix.to_string() + ": " +
+                        ok.error().message());
+        }
+    }
+    if (auto ok = rtnl->set_link_up(*index); !ok) {
+        return fail("interface " + name + ": setting it up: " + ok.error().message());
+    }
     return {};
 }
 
@@ -263,9 +281,34 @@ tl::expected<void, StartupError> Appliance::start_control() {
         [this](const Caller& caller, const std::string& command) {
             audit_denied(caller, command);
         });
+    return listen_for_control();
+}
+
+// Under systemd the socket comes from wmsgate-control.socket, which owns the
+// file, its group and mode (the daemon's user may not chown to the admin
+// group, nor create files in /run). Run by hand, the daemon makes it.
+tl::expected<void, StartupError> Appliance::listen_for_control() {
+    auto inherited = inherited_control_socket();
+    if (!inherited) return fail("control socket: " + inherited.error());
+    if (*inherited) {
+        if (auto ok = control_->adopt(**inherited); !ok) {
+            return fail("control socket passed by systemd: " + ok.error().message());
+        }
+        log_.info("control socket from systemd's socket activation");
+        return {};
+    }
+    const auto& path = config_.daemon.control_socket;
     if (auto ok = control_->start(); !ok) {
-        return fail("control socket " + config_.daemon.control_socket.string() + ": " +
-                    ok.error().message() + " (is another wmsgated running?)");
+        const auto hint =
+            ok.error() == std::errc::address_in_use
+                ? " (another wmsgated answers on it; stop that one first)"
+            : ok.error() == std::errc::operation_not_permitted ||
+                    ok.error() == std::errc::permission_denied
+                ? " (the daemon may not create it or give it to group " +
+                      config_.daemon.admin_group +
+                      "; under systemd enable wmsgate-control.socket, by hand run as root)"
+                : std::string();
+        return fail("control socket " + path.string() + ": " + ok.error().message() + hint);
     }
     return {};
 }
@@ -441,7 +484,7 @@ void Appliance::supervise() {
                          {{"INTERFACE", config_.interface.name}});
             if (auto restarted = opened_.wireguard_go->restart(); !restarted) {
                 log_.error("cannot restart wireguard-go", {{"ERROR", restarted.error().message()}});
-            } else if (auto ok = configure_device(true); !ok) {
+            } else if (auto ok = configure_device(); !ok) {
                 log_.error("cannot re-configure the interface", {{"ERROR", ok.error().message}});
             } else {
                 // The new tunnel device has a new index: SO_BINDTODEVICE

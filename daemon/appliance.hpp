@@ -58,9 +58,11 @@ class Appliance {
               netcfg::SecretKey server_key);
 
     tl::expected<void, StartupError> start_device();
-    tl::expected<void, StartupError> configure_device(bool full);
+    tl::expected<void, StartupError> configure_device();
+    tl::expected<void, StartupError> converge_addresses();
     tl::expected<void, StartupError> start_wms();
     tl::expected<void, StartupError> start_control();
+    tl::expected<void, StartupError> listen_for_control();
     void publish_policy();
     void log_access(const wms::AccessRecord& record);
     void warn_about_dangling_grants();

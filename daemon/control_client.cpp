@@ -8,6 +8,27 @@
 
 namespace wmsgate::daemon {
 namespace asio = boost::asio;
+namespace {
+
+// The cause and the fix, for the person at the terminal.
+std::string unreachable_reason(const std::filesystem::path& socket_path,
+                               const boost::system::error_code& ec) {
+    const auto where = "cannot reach wmsgated at " + socket_path.string() + ": " + ec.message();
+    if (ec == boost::system::errc::permission_denied) {
+        return where +
+               " (only root and members of the daemon's admin group, wmsgate-admin by default, "
+               "may use it: sudo usermod -aG wmsgate-admin $USER, then log in again)";
+    }
+    if (ec == boost::system::errc::no_such_file_or_directory ||
+        ec == boost::system::errc::connection_refused) {
+        return where +
+               " (is the daemon running? systemctl status wmsgate; for a daemon started by "
+               "hand pass --socket PATH or --config FILE)";
+    }
+    return where;
+}
+
+}  // namespace
 
 tl::expected<ControlReply, std::string> call_daemon(const std::filesystem::path& socket_path,
                                                     const ControlRequest& request) {
@@ -15,10 +36,7 @@ tl::expected<ControlReply, std::string> call_daemon(const std::filesystem::path&
     asio::local::stream_protocol::socket socket(io);
     boost::system::error_code ec;
     socket.connect(asio::local::stream_protocol::endpoint(socket_path.string()), ec);
-    if (ec) {
-        return tl::unexpected("cannot reach wmsgated at " + socket_path.string() + ": " +
-                              ec.message() + " (is the daemon running? is --socket right?)");
-    }
+    if (ec) return tl::unexpected(unreachable_reason(socket_path, ec));
     asio::write(socket, asio::buffer(encode_request(request)), ec);
     std::string line;
     if (!ec) {

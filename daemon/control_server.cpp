@@ -183,10 +183,20 @@ tl::expected<void, std::error_code> ControlServer::start() {
     return {};
 }
 
+tl::expected<void, std::error_code> ControlServer::adopt(int listening_fd) {
+    boost::system::error_code ec;
+    acceptor_.assign(local(), listening_fd, ec);
+    if (ec) return tl::unexpected(std::error_code(ec.value(), std::system_category()));
+    path_.clear();
+    accept();
+    return {};
+}
+
 void ControlServer::stop() {
     if (!acceptor_.is_open()) return;
     boost::system::error_code ec;
     acceptor_.close(ec);
+    if (path_.empty()) return;
     std::error_code fs_error;
     std::filesystem::remove(path_, fs_error);
 }

@@ -55,8 +55,13 @@ class ControlServer {
                   std::chrono::milliseconds read_timeout = std::chrono::seconds(5));
     ~ControlServer();
 
-    // Replaces a stale socket file, but refuses one a live daemon answers on.
+    // Makes the socket: replaces a stale socket file, but refuses one a live
+    // daemon answers on (errc::address_in_use). stop() removes the file.
     tl::expected<void, std::error_code> start();
+    // Serves on a socket already bound and listening (systemd's socket
+    // activation: the file, its group and mode are systemd's). stop() closes
+    // it and leaves the file to systemd.
+    tl::expected<void, std::error_code> adopt(int listening_fd);
     void stop();
 
     struct Shared;  // what sessions keep alive; defined in the .cpp
@@ -65,7 +70,7 @@ class ControlServer {
     void accept();
 
     boost::asio::local::stream_protocol::acceptor acceptor_;
-    std::filesystem::path path_;
+    std::filesystem::path path_;  // empty for an adopted socket: not ours to remove
     std::shared_ptr<const Shared> shared_;
 };
 

@@ -1,4 +1,7 @@
+#include <unistd.h>
+
 #include <cstdio>
+#include <exception>
 #include <string>
 #include <vector>
 
@@ -23,8 +26,9 @@ std::string usage_text() {
         "--expires takes a duration (90m, 12h, 30d, 2w) or a UTC date (2027-01-31, meaning\n"
         "00:00 UTC that day) or time (2027-01-31T12:00:00Z). Peer names: a-z 0-9 . _ -,\n"
         "starting with a letter or digit, at most 63.\n"
-        "The socket defaults to the config's daemon.control_socket\n"
-        "(config default /etc/wmsgate/wmsgate.toml, else /run/wmsgate/control.sock).\n"
+        "The socket is --socket, else daemon.control_socket of --config FILE, else\n"
+        "/run/wmsgate/control.sock (systemd's wmsgate-control.socket; members of group\n"
+        "wmsgate-admin may use it).\n"
         "exit codes: 0 ok, 1 usage or invalid request, 2 not found or conflict,\n"
         "            3 daemon unreachable or permission denied\n";
     return out;
@@ -35,23 +39,30 @@ int usage(const std::string& message) {
     return usage_error;
 }
 
+constexpr const char* standard_socket = "/run/wmsgate/control.sock";
+constexpr const char* standard_config = "/etc/wmsgate/wmsgate.toml";
+
+// Where the daemon listens: --socket; else the control_socket of a --config
+// given; else the standard path, where wmsgate-control.socket puts it under
+// systemd. Only when nothing is there is the standard config consulted, and
+// only if this user may read it: an admin needs no access to the config.
 tl::expected<std::filesystem::path, std::string> socket_path(const Invocation& inv) {
     if (auto it = inv.options.find("--socket"); it != inv.options.end()) return it->second;
-    std::filesystem::path config_file = "/etc/wmsgate/wmsgate.toml";
-    const auto it = inv.options.find("--config");
-    if (it != inv.options.end()) {
-        config_file = it->second;
-    } else if (!std::filesystem::exists(config_file)) {
-        return std::filesystem::path("/run/wmsgate/control.sock");
+    if (auto it = inv.options.find("--config"); it != inv.options.end()) {
+        auto config = load_config(it->second);
+        if (!config) return tl::unexpected(config.error().message);
+        return config->daemon.control_socket;
     }
-    auto config = load_config(config_file);
-    if (!config) return tl::unexpected(config.error().message);
+    std::error_code ec;
+    if (std::filesystem::exists(standard_socket, ec) || ::access(standard_config, R_OK) != 0) {
+        return std::filesystem::path(standard_socket);
+    }
+    auto config = load_config(standard_config);
+    if (!config) return std::filesystem::path(standard_socket);
     return config->daemon.control_socket;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int run(int argc, char** argv) {
     Invocation inv;
     std::vector<std::string> words;
     for (int i = 1; i < argc; ++i) {
@@ -90,4 +101,18 @@ int main(int argc, char** argv) {
         return command.run(inv);
     }
     return usage("unknown command \"" + words[0] + (words.size() > 1 ? " " + words[1] : "") + "\"");
+}
+
+}  // namespace
+
+// A CLI answers in one line and an exit code; it never dumps core.
+int main(int argc, char** argv) {
+    try {
+        return run(argc, argv);
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "wmsgatectl: internal error: %s\n", e.what());
+    } catch (...) {
+        std::fprintf(stderr, "wmsgatectl: internal error\n");
+    }
+    return usage_error;
 }

@@ -26,6 +26,7 @@ dpkg --root="$root" --force-depends --force-script-chrootless --log=/dev/null -i
     >"$work/dpkg.log" 2>&1 || { cat "$work/dpkg.log" >&2; exit 1; }
 
 for file in usr/sbin/wmsgated usr/sbin/wmsgatectl usr/lib/systemd/system/wmsgate.service \
+    usr/lib/systemd/system/wmsgate-control.socket \
     usr/lib/sysusers.d/wmsgate.conf usr/lib/tmpfiles.d/wmsgate.conf \
     usr/share/doc/wmsgate/wmsgate.toml.example usr/share/man/man8/wmsgated.8.gz \
     usr/share/man/man8/wmsgatectl.8.gz; do
@@ -55,20 +56,37 @@ check "the installed wmsgated accepts the shipped example config" \
 check "the installed man pages render" bash -c "man -l '$root/usr/share/man/man8/wmsgated.8.gz' >/dev/null"
 
 # verify insists that ExecStart exists: point it at the installed binary.
+# The socket unit lies beside it, where verify looks for units named.
 sed "s#/usr/sbin/wmsgated#$root/usr/sbin/wmsgated#" "$root/usr/lib/systemd/system/wmsgate.service" \
     >"$work/wmsgate.service"
+cp "$root/usr/lib/systemd/system/wmsgate-control.socket" "$work/"
 verify_is_clean() {
     local out
-    out=$(MANPATH="$root/usr/share/man" systemd-analyze verify "$work/wmsgate.service" 2>&1) || true
+    out=$(cd "$work" && MANPATH="$root/usr/share/man" SYSTEMD_UNIT_PATH="$work:" \
+        systemd-analyze verify "$work/wmsgate.service" "$work/wmsgate-control.socket" 2>&1) || true
     [[ -z $out ]] || { echo "$out" >&2; return 1; }
 }
+socket_unit=$root/usr/lib/systemd/system/wmsgate-control.socket
+check "the control socket is systemd's, for group wmsgate-admin, mode 0660" \
+    grep -qzE 'ListenStream=/run/wmsgate/control.sock.*SocketGroup=wmsgate-admin.*SocketMode=0660' \
+    "$socket_unit"
+check "the service takes the control socket from wmsgate-control.socket" \
+    grep -qx 'Sockets=wmsgate-control.socket' "$work/wmsgate.service"
+check "the service's processes are not admins (no SupplementaryGroups)" \
+    bash -c "! grep -q '^SupplementaryGroups=' '$work/wmsgate.service'"
 check "systemd-analyze verify is clean" verify_is_clean
 exposure=$(systemd-analyze security --offline=yes "$work/wmsgate.service" 2>/dev/null |
     sed -n -E 's/.*Overall exposure level for .*: ([0-9.]+).*/\1/p')
 echo "exposure: $exposure"
 check "systemd-analyze security exposure <= 2.0" awk -v e="$exposure" 'BEGIN { exit !(e != "" && e <= 2.0) }'
 
+mkdir -p "$root/var/lib/wmsgate" "$root/etc/wmsgate"
+echo state >"$root/var/lib/wmsgate/registry.sqlite3"
+echo config >"$root/etc/wmsgate/wmsgate.toml"
 dpkg --root="$root" --force-script-chrootless --log=/dev/null --purge wmsgate >/dev/null
 check "purge removes the binaries" test ! -e "$root/usr/sbin/wmsgated"
+check "purge removes the registry and keys" test ! -e "$root/var/lib/wmsgate"
+check "purge removes the config folder" test ! -e "$root/etc/wmsgate"
+check "purge keeps the system user (Debian keeps system accounts)" grep -q '^wmsgate:' "$root/etc/passwd"
 
 check_summary

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "netcfg/converge.hpp"
 #include "netcfg/errors.hpp"
 #include "netcfg/reconcile.hpp"
 
@@ -137,6 +138,39 @@ TEST_P(WgDeviceConformance, ReplacePeersDropsEveryPeerNotNamed) {
     clear.replace_peers = true;
     ASSERT_OK(device().apply(clear));
     EXPECT_TRUE(read(device()).peers.empty());
+}
+
+// What the daemon does at every start: a device left behind by a killed run
+// (stray peers, a widened peer, a foreign port and mark) ends holding exactly
+// the desired state, and a second pass sends nothing.
+TEST_P(WgDeviceConformance, ConvergeMakesALeftoverDeviceExactlyTheDesiredOne) {
+    const auto key = SecretKey::generate_private();
+    const auto kept = numbered_peer(20);
+    auto widened = kept;
+    widened.allowed_ips.push_back(*IpPrefix::parse("0.0.0.0/0"));
+    DeviceUpdate leftovers;
+    leftovers.listen_port = 52111;
+    leftovers.fwmark = 0x51;
+    leftovers.peers = upserts({numbered_peer(21), numbered_peer(22), widened});
+    ASSERT_OK(device().apply(leftovers));
+
+    DesiredDevice desired{key, 52112, {kept, numbered_peer(23)}};
+    const auto first = converge_device(device(), desired);
+    ASSERT_TRUE(first) << first.error().message();
+    EXPECT_TRUE(first->identity_changed);
+    EXPECT_EQ(first->peers_removed, 2u);
+    EXPECT_EQ(first->peers_written, 2u);
+    const auto state = read(device());
+    ASSERT_TRUE(state.public_key);
+    EXPECT_EQ(*state.public_key, key.public_key());
+    EXPECT_EQ(state.listen_port, 52112);
+    EXPECT_EQ(state.fwmark, 0u);
+    expect_device_holds(state, desired.peers);
+
+    const auto second = converge_device(device(), desired);
+    ASSERT_TRUE(second) << second.error().message();
+    EXPECT_FALSE(second->identity_changed);
+    EXPECT_EQ(second->peers_removed + second->peers_written, 0u);
 }
 
 TEST_P(WgDeviceConformance, PeerWithSixHundredAllowedIps) {
