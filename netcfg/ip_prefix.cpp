@@ -9,6 +9,11 @@ namespace ip = boost::asio::ip;
 
 tl::expected<IpPrefix, std::error_code> IpPrefix::parse(std::string_view text) {
     const auto slash = text.find('/');
+    // A zone index ("fe80::1%eth0") means nothing in a tunnel prefix, and
+    // Boost reads a numeric one with silent wrap-around, so the prefix would
+    // not print back as written (found by tests/fuzz, corpus/parsers/crash-zone-index).
+    if (text.substr(0, slash).find('%') != std::string_view::npos)
+        return tl::unexpected(make_error_code(Errc::invalid_address));
     boost::system::error_code ec;
     const auto address = ip::make_address(std::string(text.substr(0, slash)), ec);
     if (ec) return tl::unexpected(make_error_code(Errc::invalid_address));
