@@ -90,10 +90,7 @@ class GetReplyParser {
 
     WgDeviceState finish() {
         for (std::size_t i = 0; i < state_.peers.size(); ++i) {
-            state_.peers[i].last_handshake = std::chrono::system_clock::time_point(
-                std::chrono::duration_cast<std::chrono::system_clock::duration>(
-                    std::chrono::seconds(handshake_sec_[i]) +
-                    std::chrono::nanoseconds(handshake_nsec_[i])));
+            state_.peers[i].last_handshake = handshake_time(handshake_sec_[i], handshake_nsec_[i]);
         }
         return std::move(state_);
     }

@@ -15,6 +15,18 @@ namespace wmsgate::netcfg {
 
 // One peer as the device holds it. The last three fields are only filled when
 // read back from a device.
+// A last-handshake time as both backends report it (seconds and
+// nanoseconds since the epoch). Outside what the clock's 64-bit nanoseconds
+// hold (1678 to 2262) it is no time a handshake happened: the epoch ("never")
+// is returned instead of overflowing (found by tests/fuzz, netlink).
+inline std::chrono::system_clock::time_point handshake_time(std::int64_t sec, std::int64_t nsec) {
+    constexpr std::int64_t max_sec = 9'000'000'000;  // 2255
+    if (sec < 0 || sec > max_sec || nsec < 0 || nsec >= 1'000'000'000) return {};
+    return std::chrono::system_clock::time_point(
+        std::chrono::duration_cast<std::chrono::system_clock::duration>(
+            std::chrono::seconds(sec) + std::chrono::nanoseconds(nsec)));
+}
+
 struct WgPeer {
     PublicKey public_key;
     std::optional<SecretKey> preshared_key;

@@ -321,9 +321,7 @@ std::optional<WgPeer> decode_peer(const nlattr* nest) {
             case WGPEER_A_LAST_HANDSHAKE_TIME: {
                 const auto ts = nlattr_read::fixed<__kernel_timespec>(attr);
                 if (!ts) return false;
-                peer.last_handshake = std::chrono::system_clock::time_point(
-                    std::chrono::duration_cast<std::chrono::system_clock::duration>(
-                        std::chrono::seconds(ts->tv_sec) + std::chrono::nanoseconds(ts->tv_nsec)));
+                peer.last_handshake = handshake_time(ts->tv_sec, ts->tv_nsec);
                 return true;
             }
             case WGPEER_A_RX_BYTES: {

@@ -251,5 +251,20 @@ TEST(UapiDecode, FwmarkIsRead) {
     EXPECT_EQ(state->fwmark, 7u);
 }
 
+// Found by tests/fuzz (netlink; the same arithmetic was here): a handshake
+// time beyond the clock's 64-bit nanoseconds overflowed. It reads as never.
+TEST(UapiDecode, AHandshakeTimeOutOfRangeIsNever) {
+    const std::string peer = "public_key=" + std::string(64, 'a') + "\n";
+    for (const char* sec : {"146367041129148672", "9223372036854775807", "-5"}) {
+        auto state = decode_get_reply(peer + "last_handshake_time_sec=" + sec +
+                                      "\nlast_handshake_time_nsec=7\nerrno=0\n\n");
+        ASSERT_TRUE(state) << sec;
+        ASSERT_EQ(state->peers.size(), 1u);
+        EXPECT_EQ(state->peers[0].last_handshake.time_since_epoch().count(), 0) << sec;
+    }
+    EXPECT_EQ(handshake_time(1'700'000'000, 5).time_since_epoch(),
+              std::chrono::seconds(1'700'000'000) + std::chrono::nanoseconds(5));
+}
+
 }  // namespace
 }  // namespace wmsgate::netcfg
