@@ -236,8 +236,16 @@ layers = ["night"]
 TOML
     check "the config is 0640 root:wmsgate" test "$(stat -c '%a %U:%G' /etc/wmsgate/wmsgate.toml)" = "640 root:wmsgate"
     check "wmsgated --check-config accepts it" wmsgated --check-config /etc/wmsgate/wmsgate.toml
-    check "the unit file is the package's, unchanged" \
-        bash -c 'dpkg -V wmsgate | grep -q "wmsgate.service" && exit 1; [[ -z $(systemctl cat wmsgate 2>/dev/null | grep "^# /" | grep -v "/lib/systemd/system/wmsgate.service") ]]'
+    # The package's files as shipped (dpkg -V: no checksum differs), and no
+    # drop-in or override: systemctl cat names only files of the package.
+    units_unchanged() {
+        local changed
+        changed=$(dpkg -V wmsgate 2>&1)
+        [[ -z $changed ]] || { echo "    dpkg -V wmsgate: $changed"; return 1; }
+        ! systemctl cat wmsgate.service wmsgate-control.socket 2>/dev/null | grep '^# /' |
+            grep -v '^# \(/usr\)\?/lib/systemd/system/wmsgate\(-control\.socket\|\.service\)$'
+    }
+    check "the units are the package's, unchanged" units_unchanged
 
     say "systemctl enable --now wmsgate"
     local rc=0
@@ -259,6 +267,10 @@ TOML
         check "uapi backend: wmsgate0 is wireguard-go's tun device" bash -c "[[ '$link_at_ready' == *' tun '* ]]"
     fi
     show ip -d link show wmsgate0
+    # What systemd says while setting up the process, before exec, is logged
+    # as "(wmsgated)": a complaint about the unit.
+    check "systemd set the service up without a complaint" \
+        bash -c "! journalctl -u wmsgate -o json --no-pager | jq -r 'select(.SYSLOG_IDENTIFIER == \"(wmsgated)\") | \"    \" + .MESSAGE' | grep ."
     check "the control socket is /run/wmsgate/control.sock, 0660, group wmsgate-admin" \
         test "$(stat -c '%F %a %G' /run/wmsgate/control.sock 2>&1)" = "socket 660 wmsgate-admin"
     local ready_us start_us
