@@ -7,6 +7,8 @@
 #include <sys/socket.h>
 
 #include <cstring>
+#include <string>
+#include <string_view>
 
 namespace wmsgate::netcfg {
 namespace {
@@ -65,8 +67,14 @@ namespace {
 
 int on_link_info_attr(const nlattr* attr, void* data) {
     auto* info = static_cast<Rtnetlink::LinkInfo*>(data);
-    if (mnl_attr_get_type(attr) == IFLA_INFO_KIND && mnl_attr_validate(attr, MNL_TYPE_STRING) >= 0)
-        info->kind = mnl_attr_get_str(attr);
+    // MNL_TYPE_STRING does not promise a terminating NUL (mnl_attr_get_str's
+    // strlen read past the attribute; found by tests/fuzz): the payload's
+    // length bounds the kind.
+    if (mnl_attr_get_type(attr) == IFLA_INFO_KIND) {
+        const std::string_view payload(static_cast<const char*>(mnl_attr_get_payload(attr)),
+                                       mnl_attr_get_payload_len(attr));
+        info->kind = std::string(payload.substr(0, payload.find('\0')));
+    }
     return MNL_CB_OK;
 }
 
