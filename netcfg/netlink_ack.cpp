@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
+#include <limits>
 
 #include "netcfg/errors.hpp"
 #include "netcfg/netlink_attr.hpp"
@@ -18,6 +19,8 @@ std::optional<NetlinkAck> decode_error_message(const nlmsghdr* nlh) {
     if (payload < sizeof(nlmsgerr)) return std::nullopt;
     const auto* err = static_cast<const nlmsgerr*>(mnl_nlmsg_get_payload(nlh));
     NetlinkAck ack;
+    // INT_MIN has no negation and is no errno (found by tests/fuzz).
+    if (err->error == std::numeric_limits<int>::min()) return std::nullopt;
     ack.error = -err->error;
     if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS)) return ack;
 
@@ -45,6 +48,7 @@ std::optional<NetlinkAck> decode_done_message(const nlmsghdr* nlh) {
     int result = 0;
     std::memcpy(&result, mnl_nlmsg_get_payload(nlh), sizeof result);
     NetlinkAck ack;
+    if (result == std::numeric_limits<int>::min()) return std::nullopt;  // no errno
     ack.error = -result;
     if (nlh->nlmsg_flags & NLM_F_ACK_TLVS) {
         const std::size_t offset = MNL_ALIGN(sizeof(int));

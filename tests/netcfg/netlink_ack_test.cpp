@@ -5,6 +5,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <limits>
 
 #include "netcfg/errors.hpp"
 #include "netcfg/netlink_attr.hpp"
@@ -102,6 +103,20 @@ TEST(NetlinkMessageOk, ALengthPastTheBufferIsRefusedHoweverLarge) {
     }
     nlh->nlmsg_len = 16;
     EXPECT_FALSE(nlattr_read::message_ok(nlh, 15));
+}
+
+// Found by tests/fuzz (corpus/netlink/crash-int-min): INT_MIN as a result
+// was negated, which overflows.
+TEST(NetlinkAck, IntMinIsNoErrno) {
+    for (const std::uint16_t type : {std::uint16_t{NLMSG_DONE}, std::uint16_t{NLMSG_ERROR}}) {
+        alignas(nlmsghdr) unsigned char buffer[64] = {};
+        auto* nlh = reinterpret_cast<nlmsghdr*>(buffer);
+        nlh->nlmsg_len = type == NLMSG_DONE ? 20 : 36;
+        nlh->nlmsg_type = type;
+        const int result = std::numeric_limits<int>::min();
+        std::memcpy(buffer + sizeof(nlmsghdr), &result, sizeof result);
+        EXPECT_FALSE(decode_ack(nlh)) << type;
+    }
 }
 
 }  // namespace
