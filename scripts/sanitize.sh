@@ -23,7 +23,7 @@ cmake -S "$repo" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DWMSGAT
 # `unit` label): no daemon binaries, benchmarks or packages.
 mapfile -t executables < <(ninja -C "$build" -t targets all |
     sed -n -E 's/^([a-z_]+_unit_tests|wms_server_tests|wms_isolation_tests|fuzz_replay_[a-z_]+): .*/\1/p' |
-    sort -u)
+    grep -v '^cmake_' | sort -u)
 cmake --build "$build" --target "${executables[@]}"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
