@@ -119,6 +119,16 @@ tl::expected<void, StartupError> Appliance::start_device() {
     auto opened = netcfg::open_wireguard_device(name, choice);
     if (!opened) return fail("interface " + name + ": " + opened.error().message());
     opened_ = std::move(*opened);
+    // A kernel link of our name is one a killed run of ours left behind
+    // (start-up converges it to the registry): it goes when we stop, as one
+    // we create does. An adopted wireguard-go belongs to whoever runs it.
+    if (!opened_.created && opened_.backend_name == "kernel") {
+        auto rtnl = netcfg::Rtnetlink::open();
+        if (!rtnl) return fail("rtnetlink: " + rtnl.error().message());
+        auto index = rtnl->link_index(name);
+        if (!index) return fail("interface " + name + ": " + index.error().message());
+        opened_.link_owner = std::make_unique<netcfg::LinkOwner>(std::move(*rtnl), *index);
+    }
     log_.info("opened WireGuard device", {{"INTERFACE", name},
                                           {"BACKEND", opened_.backend_name},
                                           {"CREATED", opened_.created ? "yes" : "no"}});

@@ -1,5 +1,9 @@
 #include "daemon/ctl_commands.hpp"
 
+#include <systemd/sd-journal.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdio>
 #include <tl/expected.hpp>
 
@@ -21,6 +25,17 @@ std::vector<std::string> split_list(const std::string& text) {
         start = comma + 1;
     }
     return out;
+}
+
+// The socket's mode (0660, group wmsgate-admin) lets the kernel refuse a
+// non-admin before the daemon sees it, so the daemon cannot audit that call.
+// It is recorded here instead, in the journal, where journald stamps the
+// caller's real uid (_UID): a user cannot make it name someone else.
+void record_if_refused_by_socket(const std::filesystem::path& socket, const std::string& command) {
+    if (::access(socket.c_str(), R_OK | W_OK) == 0 || errno != EACCES) return;
+    sd_journal_send("MESSAGE=control call refused: caller may not use %s (not in the admin group)",
+                    socket.c_str(), "PRIORITY=4", "SYSLOG_IDENTIFIER=wmsgatectl", "COMMAND=%s",
+                    command.c_str(), "CALLER_UID=%u", static_cast<unsigned>(::getuid()), nullptr);
 }
 
 int exit_code(ControlStatus status) {
@@ -45,6 +60,7 @@ tl::expected<nlohmann::json, int> call(const Invocation& inv, const std::string&
     if (inv.name) args["name"] = *inv.name;
     auto reply = call_daemon(inv.socket, {command, std::move(args)});
     if (!reply) {
+        record_if_refused_by_socket(inv.socket, command);
         std::fprintf(stderr, "wmsgatectl: %s\n", reply.error().c_str());
         return tl::unexpected(int{unreachable});
     }

@@ -25,7 +25,7 @@ std::optional<BackendChoice> parse_backend_choice(std::string_view text);
 struct UapiSettings {
     std::string binary = "wireguard-go";
     std::filesystem::path socket_dir = "/var/run/wireguard";
-    std::chrono::milliseconds start_timeout{5000};
+    std::chrono::milliseconds start_timeout{30000};
     std::chrono::milliseconds socket_timeout{3000};
 };
 

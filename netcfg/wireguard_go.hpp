@@ -26,7 +26,7 @@ class WireguardGo {
         // Where to look for the socket. wireguard-go itself always uses
         // /var/run/wireguard; another directory is only useful in tests.
         std::filesystem::path socket_dir = "/var/run/wireguard";
-        std::chrono::milliseconds start_timeout{5000};
+        std::chrono::milliseconds start_timeout{30000};
     };
 
     // Returns once the UAPI socket accepts connections. Errors:

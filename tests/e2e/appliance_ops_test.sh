@@ -6,26 +6,15 @@
 # flight (it completes; exit 0; the interface the daemon made is gone).
 set -euo pipefail
 
-repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-if [[ $EUID -ne 0 ]]; then
-    echo "appliance_ops_test: needs root for network namespaces" >&2
-    exit 1
-fi
-
-LAB_TAG=o$(($$ % 100000))
-LAB_PREFIX="wmsgate-$LAB_TAG-"
-LAB_DIR=$(mktemp -d /tmp/wmsgate-ops.XXXXXX)
-source "$repo/scripts/lib/lab.sh"
-trap 'tail -5 "$LAB_DIR/wmsgated.log" 2>/dev/null; lab_cleanup; rm -rf "$LAB_DIR"' EXIT
-
-source "$repo/tests/lib/check.sh"
+E2E_ON_EXIT='tail -5 "$LAB_DIR/wmsgated.log" 2>/dev/null'
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/e2e.sh"
+e2e_begin appliance_ops_test o
 
 config=$LAB_DIR/wmsgate.toml
 log=$LAB_DIR/wmsgated.log
 base="http://$LAB_TUNNEL_ADDRESS:$LAB_WMS_PORT"
 caps="SERVICE=WMS&VERSION=1.3.0&REQUEST=GetCapabilities"
 
-layers=${LAB_LAYERS:-$repo/build/demo-layers}
 lab_make_layers "$layers"
 lab_create_network
 lab_write_config "$config" "$layers"
@@ -73,8 +62,16 @@ check "a peer outside the metrics group gets a 404 byte-identical to an unknown 
 is_404() { head -1 "$LAB_DIR/alice-metrics.txt" | grep -q ' 404 '; }
 check "... and that answer is a 404" is_404
 
-access_line() { grep -q -E "GetMap 200 .*PEER=alice.*LAYER=blue-marble.*DURATION_MS=[0-9]+" "$log"; }
-check "one access line per request with PEER=, LAYER=, STATUS= and DURATION_MS=" access_line
+# The warm-up GetMap's line: every field, on that one line, with its value.
+alice_address=$(sed -n -E 's/^Address = ([0-9.]+)\/32.*/\1/p' "$LAB_DIR/alice.conf")
+warm_bytes=$(stat -c %s "$LAB_DIR/warm.png")
+access_line() {
+    grep -E "GetMap 200 " "$log" | grep -E "REMOTE=$alice_address(:[0-9]+)? " | grep -E " PEER=alice " |
+        grep -E " REQUEST=GetMap " | grep -E " LAYER=blue-marble " | grep -E " STATUS=200 " |
+        grep -E " BYTES=$warm_bytes " | grep -q -E " DURATION_MS=[0-9]+$"
+}
+check "the access line has REMOTE, PEER, REQUEST, LAYER, STATUS, BYTES ($warm_bytes) and DURATION_MS" \
+    access_line
 
 # --- reload -----------------------------------------------------------------
 # A keep-alive connection from alice stays open across the reloads; the
@@ -137,6 +134,18 @@ check "a broken config is refused with a log line naming the file" \
     wait_for_log "reload refused; running config kept: $config"
 check "... and the running config is kept" \
     test "$(layers_of "$(probe after-broken)")" = "blue-marble night-lights"
+
+# Valid to the parser, failing only when the new layer's file is opened:
+# the group change before it must not be applied either.
+cp "$LAB_DIR/good.toml" "$config"
+sed -i 's/layers = \["blue-marble", "night-lights"\]/layers = ["blue-marble"]/' "$config"
+echo "not a raster" >"$LAB_DIR/not-a-raster.tif"
+printf '\n[[layer]]\nname = "broken"\nsource = "%s"\n' "$LAB_DIR/not-a-raster.tif" >>"$config"
+kill -HUP "$daemon_pid"
+refused_twice() { test "$(grep -c 'reload refused' "$log")" -ge 2; }
+check "a config whose new layer cannot be opened is refused" e2e_eventually 10 refused_twice
+check "... and none of it applied: alice's group keeps both layers" \
+    test "$(layers_of "$(probe after-unopenable)")" = "blue-marble night-lights"
 
 cp "$LAB_DIR/good.toml" "$config"
 sed -i "s/^port = $LAB_WMS_PORT/port = 8081/" "$config"
