@@ -27,4 +27,5 @@ mapfile -t executables < <(ninja -C "$build" -t targets all |
 cmake --build "$build" --target "${executables[@]}"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+export LSAN_OPTIONS=suppressions=$repo/scripts/lsan.supp:print_suppressions=0
 ctest --test-dir "$build" -L unit --output-on-failure --timeout 600 "$@"
