@@ -40,12 +40,17 @@ lab_connect_client bob "$LAB_DIR/bob.conf"
 
 getmap="SERVICE=WMS&VERSION=1.3.0&REQUEST=GetMap&STYLES=&CRS=CRS:84&BBOX=-180,-90,180,90&FORMAT=image/png"
 lab_wms alice "$getmap&LAYERS=blue-marble&WIDTH=256&HEIGHT=128" >"$LAB_DIR/warm.png"
+lab_wms bob "$getmap&LAYERS=night-lights&WIDTH=256&HEIGHT=128" >"$LAB_DIR/bob-warm.png"
 
 # --- metrics ----------------------------------------------------------------
 lab_in bob curl -sS --max-time 20 "$base/metrics" >"$LAB_DIR/metrics.txt"
 has_sample() { grep -q -E "^$1 [0-9]" "$LAB_DIR/metrics.txt"; }
 check "the metrics group gets request counts by layer, operation and status" \
-    has_sample 'wmsgate_requests_total\{layer="blue-marble",request="GetMap",status="200"\}'
+    has_sample 'wmsgate_requests_total\{layer="night-lights",request="GetMap",status="200"\}'
+# alice's blue-marble request was counted too, but bob may not see that
+# layer: in his metrics it does not exist.
+check "... only for layers the scraping peer may see" \
+    bash -c "! grep -q 'blue-marble' '$LAB_DIR/metrics.txt'"
 check "... a render-time histogram" has_sample 'wmsgate_render_seconds_bucket\{le="\+Inf"\}'
 check "... bytes sent" has_sample 'wmsgate_sent_bytes_total'
 peers_line() { grep -q -x "wmsgate_peers $1" "$LAB_DIR/metrics.txt"; }
