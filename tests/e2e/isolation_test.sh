@@ -8,20 +8,10 @@
 # (bench/isolation).
 set -euo pipefail
 
-repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-if [[ $EUID -ne 0 ]]; then
-    echo "isolation_test: skipped: needs root for network namespaces" >&2
-    exit 77
-fi
+E2E_ON_EXIT='tail -5 "$LAB_DIR/wmsgated.log" 2>/dev/null'
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/e2e.sh"
+e2e_begin isolation_test i
 
-LAB_TAG=i$(($$ % 100000))
-LAB_PREFIX="wmsgate-$LAB_TAG-"
-LAB_DIR=$(mktemp -d /tmp/wmsgate-iso-e2e.XXXXXX)
-source "$repo/scripts/lib/lab.sh"
-trap 'tail -5 "$LAB_DIR/wmsgated.log" 2>/dev/null || true; lab_cleanup; rm -rf "$LAB_DIR"' EXIT
-source "$repo/tests/lib/check.sh"
-
-layers=${LAB_LAYERS:-$repo/build/demo-layers}
 lab_make_layers "$layers"
 lab_create_network
 lab_write_config "$LAB_DIR/wmsgate.toml" "$layers"
@@ -41,16 +31,6 @@ getmap="SERVICE=WMS&VERSION=1.3.0&REQUEST=GetMap&STYLES=&CRS=CRS:84&BBOX=-180,-9
 # 16 layers at 4096x4096: seconds of rendering on the single render thread.
 heavy() { printf '%s&LAYERS=%s&WIDTH=4096&HEIGHT=4096' "$getmap" "$(printf "$1,%.0s" {1..15})$1"; }
 
-# Waits up to $1 seconds for the command that follows to succeed.
-eventually() {
-    local seconds=$1 i
-    shift
-    for i in $(seq $((seconds * 10))); do
-        "$@" && return 0
-        sleep 0.1
-    done
-    return 1
-}
 # Access lines of `peer` whose fields match the extended regex.
 access_lines() { grep -E " PEER=$1 " "$log" | grep -E "$2"; }
 
@@ -81,7 +61,7 @@ check "alice is served while bob holds his connection cap" \
 wait "$cap_pid" || true
 check "bob's connection over his cap gets no answer" grep -qx refused "$LAB_DIR/cap.out"
 summary_names_bob() { grep -E "connections refused" "$log" | grep -E "PEER_LIMIT=[1-9]" | grep -q "PEER=bob"; }
-check "refusals are logged as a summary naming bob" eventually 20 summary_names_bob
+check "refusals are logged as a summary naming bob" e2e_eventually 20 summary_names_bob
 
 # 2. Abandoned request: while bob's heavy map holds the render thread,
 # alice's request gives up after 0.5 s; it is dropped, never rendered.
@@ -90,7 +70,7 @@ heavy_pid=$!
 sleep 0.3
 lab_in alice curl -sS -o /dev/null --max-time 0.5 "$url?$getmap&LAYERS=blue-marble&WIDTH=256&HEIGHT=128" 2>/dev/null || true
 alice_dropped() { access_lines alice "DELIVERY=\"?client left" | grep -q "left before the render started"; }
-check "alice's abandoned request is dropped before it renders" eventually 60 alice_dropped
+check "alice's abandoned request is dropped before it renders" e2e_eventually 60 alice_dropped
 
 # 3. Revoked mid-queue: alice's heavy map holds the render thread, bob's
 # request waits behind it, bob is revoked: his request is never rendered.
@@ -108,7 +88,7 @@ bob_status=$?
 set -e
 check "bob's queued request fails once he is revoked" test "$bob_status" -ne 0
 bob_not_rendered() { access_lines bob "DELIVERY=\"?revoked" | grep -q "REQUEST=GetMap"; }
-check "bob's queued request is logged as revoked, not rendered" eventually 60 bob_not_rendered
+check "bob's queued request is logged as revoked, not rendered" e2e_eventually 60 bob_not_rendered
 never_200() { ! access_lines bob "REQUEST=GetMap LAYER=night-lights STATUS=200"; }
 check "no GetMap of bob's was answered" never_200
 wait "$heavy_pid" || true
