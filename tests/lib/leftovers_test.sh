@@ -40,8 +40,18 @@ live_work=$(cat "$LEFTOVERS_DIR/$live_tag.ready")
 rm -f "/var/run/wireguard/wg${dead_tag}app.sock" "/var/run/wireguard/wg${live_tag}app.sock"
 python3 -c "import socket,sys; [socket.socket(socket.AF_UNIX).bind(p) for p in sys.argv[1:]]" \
     "/var/run/wireguard/wg${dead_tag}app.sock" "/var/run/wireguard/wg${live_tag}app.sock"
-kill -9 "$dead"
-wait "$dead" 2>/dev/null || true
+# The runs are not our children (run() is called in $(...)): wait cannot
+# reap them, so wait until the kill has landed (a zombie has no cmdline).
+killed() {
+    kill -9 "$1"
+    local i
+    for i in $(seq 100); do
+        [[ -n $(tr -d '\0' <"/proc/$1/cmdline" 2>/dev/null) ]] || return 0
+        sleep 0.1
+    done
+    return 1
+}
+killed "$dead"
 
 leftovers_sweep "$name" 2>/dev/null
 check "the killed run's namespace is gone" bash -c "! ip netns list | grep -q '^wmsgate-$dead_tag-lan'"
@@ -52,8 +62,7 @@ check "the live run's namespace stays (its tag extends the dead one's)" \
     bash -c "ip netns list | grep -q '^wmsgate-$live_tag-lan'"
 check "... and its socket" test -S "/var/run/wireguard/wg${live_tag}app.sock"
 
-kill -9 "$live"
-wait "$live" 2>/dev/null || true
+killed "$live"
 leftovers_sweep "$name" 2>/dev/null
 check "once killed, the other run's things go too" \
     bash -c "! ip netns list | grep -q '^wmsgate-$live_tag-lan' && test ! -e '$live_work'"
