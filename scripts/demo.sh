@@ -11,7 +11,7 @@ repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 # The demo's names are fixed; refuse to trample on namespaces of the same name.
 for ns in appliance alice bob lan; do
-    if ip netns list | grep -qw "$ns"; then
+    if ip netns list | awk '{print $1}' | grep -qx "$ns"; then
         echo "demo.sh: network namespace '$ns' already exists; remove it (ip netns del $ns) and retry" >&2
         exit 1
     fi
