@@ -64,6 +64,16 @@ wms::ServiceConfig wms_service(const Config& config) {
     return service;
 }
 
+// What to do about a control socket the daemon could not make.
+std::string control_socket_hint(const std::error_code& error, const std::string& admin_group) {
+    if (error == std::errc::address_in_use)
+        return " (another wmsgated answers on it; stop that one first)";
+    if (error == std::errc::operation_not_permitted || error == std::errc::permission_denied)
+        return " (the daemon may not create it or give it to group " + admin_group +
+               "; under systemd enable wmsgate-control.socket, by hand run as root)";
+    return "";
+}
+
 }  // namespace
 
 tl::expected<std::unique_ptr<Appliance>, StartupError> Appliance::bring_up(
@@ -309,16 +319,8 @@ tl::expected<void, StartupError> Appliance::listen_for_control() {
     }
     const auto& path = config_.daemon.control_socket;
     if (auto ok = control_->start(); !ok) {
-        const auto hint =
-            ok.error() == std::errc::address_in_use
-                ? " (another wmsgated answers on it; stop that one first)"
-            : ok.error() == std::errc::operation_not_permitted ||
-                    ok.error() == std::errc::permission_denied
-                ? " (the daemon may not create it or give it to group " +
-                      config_.daemon.admin_group +
-                      "; under systemd enable wmsgate-control.socket, by hand run as root)"
-                : std::string();
-        return fail("control socket " + path.string() + ": " + ok.error().message() + hint);
+        return fail("control socket " + path.string() + ": " + ok.error().message() +
+                    control_socket_hint(ok.error(), config_.daemon.admin_group));
     }
     return {};
 }
