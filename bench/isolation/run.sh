@@ -52,8 +52,10 @@ phase() {
     local name=$1
     shift
     if [[ $# -gt 0 ]]; then
-        lab_in bob /usr/bin/python3 "$here/attack.py" "$LAB_TUNNEL_ADDRESS" "$LAB_WMS_PORT" "$@" \
-            >/dev/null 2>&1 &
+        # `ip netns exec` execs python in place (lab_in, a shell function,
+        # would leave a subshell as $!): the PID killed is the attacker's.
+        ip netns exec "$(lab_ns bob)" /usr/bin/python3 "$here/attack.py" "$LAB_TUNNEL_ADDRESS" \
+            "$LAB_WMS_PORT" "$@" >/dev/null 2>&1 &
         attack_pid=$!
         sleep 3
     fi
