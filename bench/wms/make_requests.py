@@ -29,16 +29,30 @@ def box_4326(width_deg, height_deg, latlon):
     return f"{lon:.6f},{lat:.6f},{lon + width_deg:.6f},{lat + height_deg:.6f}"
 
 
-base = "SERVICE=WMS&VERSION=1.3.0&REQUEST=GetMap&STYLES="
+def getmap(layer, crs, box, size, fmt, style=""):
+    return (f"SERVICE=WMS&VERSION=1.3.0&REQUEST=GetMap&STYLES={style}&LAYERS={layer}&CRS={crs}"
+            f"&BBOX={box}&WIDTH={size[0]}&HEIGHT={size[1]}&FORMAT={fmt}")
+
+
+TILE, MAP = (256, 256), (1024, 768)
+# Name -> one request; layer names as in bench.toml.in and bench.map.in.
 scenarios = {
-    "png_native": lambda: f"{base}&LAYERS=ortho&CRS=EPSG:3857&BBOX={box_3857(rnd.choice([20000, 40000, 80000]))}"
-                          "&WIDTH=256&HEIGHT=256&FORMAT=image/png",
-    "png_4326": lambda: f"{base}&LAYERS=ortho&CRS=EPSG:4326&BBOX={box_4326(0.3, 0.2, True)}"
-                        "&WIDTH=256&HEIGHT=256&FORMAT=image/png",
-    "jpeg_1024": lambda: f"{base}&LAYERS=ortho&CRS=EPSG:3857&BBOX={box_3857(200000)}"
-                         "&WIDTH=1024&HEIGHT=768&FORMAT=image/jpeg",
-    "dem_ramp": lambda: f"SERVICE=WMS&VERSION=1.3.0&REQUEST=GetMap&STYLES=elevation&LAYERS=dem&CRS=EPSG:4326"
-                        f"&BBOX={box_4326(0.5, 0.5, True)}&WIDTH=256&HEIGHT=256&FORMAT=image/png",
+    # The JPEG-YCbCr orthophoto: web-map tiles in its own CRS and reprojected,
+    # and a screen-sized JPEG map.
+    "png_native": lambda: getmap("ortho_jpeg", "EPSG:3857", box_3857(rnd.choice([20000, 40000, 80000])),
+                                 TILE, "image/png"),
+    "png_4326": lambda: getmap("ortho_jpeg", "EPSG:4326", box_4326(0.3, 0.2, True), TILE, "image/png"),
+    "jpeg_1024": lambda: getmap("ortho_jpeg", "EPSG:3857", box_3857(200000), MAP, "image/jpeg"),
+    "dem_ramp": lambda: getmap("dem", "EPSG:4326", box_4326(0.5, 0.5, True), TILE, "image/png",
+                               "elevation"),
+    # 256 GeoTIFFs behind a VRT: a tile touches one to four of them.
+    "mosaic": lambda: getmap("mosaic", "EPSG:3857", box_3857(rnd.choice([20000, 40000, 80000])),
+                             TILE, "image/png"),
+    # The orthophoto as a COG over HTTP range requests.
+    "cog": lambda: getmap("ortho_cog", "EPSG:3857", box_3857(rnd.choice([20000, 40000, 80000])),
+                          TILE, "image/png"),
+    # The earlier DEFLATE synthetic image, screen-sized JPEG maps.
+    "deflate_jpeg": lambda: getmap("ortho_deflate", "EPSG:3857", box_3857(200000), MAP, "image/jpeg"),
 }
 for name, make in scenarios.items():
     with open(os.path.join(out, name + ".txt"), "w") as f:

@@ -1,19 +1,23 @@
 // Where a GetMap's time goes, without HTTP: for each scenario's request list,
-// parses the first COUNT requests and times rendering and encoding on one
-// thread, then prints the mean and p50 per phase (ms) and the mean size.
-// Not a test and not a product binary.
-//   wms_render_profile DATA_DIR REQUESTS_DIR [COUNT [SCENARIO]]
+// parses the first COUNT requests and times rendering (reading, decoding and
+// resampling) and encoding on one thread, then prints the mean and p50 per
+// phase (ms) and the mean size. Layers come from a wmsgated config, read as
+// wms_bench_server reads it. Not a test and not a product binary.
+//   wms_render_profile CONFIG REQUESTS_DIR [COUNT [SCENARIO]]
+// Scenarios are the REQUESTS_DIR/*.txt files, in name order.
 #include <gdal.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <string>
 #include <variant>
 #include <vector>
 
+#include "bench/wms/bench_config.hpp"
 #include "wms/image_encoder.hpp"
 #include "wms/kvp.hpp"
 #include "wms/layer_catalog.hpp"
@@ -111,28 +115,34 @@ void profile(const std::string& scenario, const std::vector<std::string>& querie
 
 int main(int argc, char** argv) {
     if (argc < 3) {
-        std::fprintf(stderr, "usage: %s DATA_DIR REQUESTS_DIR [COUNT [SCENARIO]]\n", argv[0]);
+        std::fprintf(stderr, "usage: %s CONFIG REQUESTS_DIR [COUNT [SCENARIO]]\n", argv[0]);
         return 2;
     }
-    const std::string data = argv[1];
-    const std::string requests = argv[2];
+    const auto config = wmsgate::bench::load_bench_config(argv[1]);
+    if (!config) {
+        std::fprintf(stderr, "%s\n", config.error().message.c_str());
+        return 1;
+    }
+    const std::filesystem::path requests = argv[2];
     const std::size_t count = argc > 3 ? std::stoul(argv[3]) : 200;
 
-    LayerConfig ortho{"ortho", "ortho", data + "/ortho.tif", {}, {}, {}, true, {}, {}, {}};
-    LayerConfig dem{"dem", "dem", data + "/dem.tif",   {}, {},
-                    {},    true,  RampKind::elevation, 0,  3000};
-    // The block cache wms_bench_server uses.
-    GDALSetCacheMax64(GIntBig{64} << 20);
-    const auto catalog = LayerCatalog::open({ortho, dem});
+    // The block cache wms_bench_server would have.
+    if (const auto mb = config->wms.service.gdal_block_cache_mb; mb != 0)
+        GDALSetCacheMax64(static_cast<GIntBig>(mb) << 20);
+    const auto catalog = LayerCatalog::open(config->layers);
     if (!catalog) {
         std::fprintf(stderr, "cannot open the data: %s\n", catalog.error().subject.c_str());
         return 1;
     }
+    std::vector<std::string> scenarios;
+    for (const auto& entry : std::filesystem::directory_iterator(requests))
+        if (entry.path().extension() == ".txt") scenarios.push_back(entry.path().stem());
+    std::sort(scenarios.begin(), scenarios.end());
     std::printf("%-11s %8s %8s %8s %8s %8s %9s\n", "scenario", "render", "r_p50", "encode", "e_p50",
                 "total", "bytes");
-    for (const std::string scenario : {"png_native", "png_4326", "jpeg_1024", "dem_ramp"}) {
+    for (const auto& scenario : scenarios) {
         if (argc > 4 && scenario != argv[4]) continue;
-        const auto queries = read_lines(requests + "/" + scenario + ".txt", count);
+        const auto queries = read_lines(requests / (scenario + ".txt"), count);
         // One untimed pass warms the datasets, the block cache and the page cache.
         profile(scenario, queries, *catalog, false);
         profile(scenario, queries, *catalog, true);

@@ -20,7 +20,11 @@ function request()
     return wrk.format("GET", prefix .. "?" .. lines[index])
 end
 
+-- RESULT req/s p50_ms p99_ms errors (non-2xx/3xx answers plus connect,
+-- read, write and timeout errors)
 function done(summary, latency, requests)
+    local e = summary.errors
     io.write(string.format("RESULT %.1f %.2f %.2f %d\n", summary.requests / (summary.duration / 1e6),
-        latency:percentile(50) / 1000, latency:percentile(99) / 1000, summary.errors.status))
+        latency:percentile(50) / 1000, latency:percentile(99) / 1000,
+        e.status + e.connect + e.read + e.write + e.timeout))
 end
