@@ -252,7 +252,7 @@ tl::expected<void, StartupError> Appliance::start_wms() {
 tl::expected<void, StartupError> Appliance::start_control() {
     PeerEffects effects;
     effects.update_policy = [this](const std::vector<provisioning::Peer>& changed) {
-        policy_.update(changed, config_.groups);
+        policy_.update(changed, config_.groups, config_.group_areas);
     };
     effects.disconnect = [this](const std::vector<boost::asio::ip::address>& addresses,
                                 std::function<void()> closed) {
@@ -481,7 +481,9 @@ void Appliance::publish_policy() {
                    {{"ERROR", peers.error().message()}});
         return;
     }
-    policy_.replace(std::make_shared<const provisioning::PolicySnapshot>(*peers, config_.groups));
+    policy_.replace_areas(std::make_shared<const AreaBook>(config_.areas));
+    policy_.replace(std::make_shared<const provisioning::PolicySnapshot>(*peers, config_.groups,
+                                                                         config_.group_areas));
 }
 
 // A wireguard-go we started is a child we depend on: if it dies, start it

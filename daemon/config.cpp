@@ -18,6 +18,7 @@ namespace wmsgate::daemon {
 namespace {
 
 using Error = tl::unexpected<ConfigError>;
+using provisioning::AreaKey;
 
 // Reads one TOML table, remembering which keys were used so that unknown
 // keys (typos) are reported instead of silently ignored.
@@ -399,8 +400,62 @@ tl::expected<void, ConfigError> read_layers(const std::filesystem::path& file,
         });
 }
 
+// An area file as the key `key` names it, read once however many groups
+// name it (and only with FileChecks::verify).
+tl::expected<AreaKey, ConfigError> read_area(Section& s, std::string_view key,
+                                             const AreaLoader& load_area, Config& out) {
+    AreaKey path;
+    TRY_ASSIGN(path, s.string(key, "", true));
+    if (out.areas.contains(path)) return path;
+    std::shared_ptr<const wms::Area> area;
+    if (load_area) {
+        auto loaded = load_area(path);
+        if (!loaded) return Error(s.error(*s.find(key), key, loaded.error()));
+        area = std::move(*loaded);
+    }
+    out.areas.emplace(path, std::move(area));
+    return path;
+}
+
+// [[group]] area = "FILE" limits all the group's layers to it; each
+// [[group.limit]] (layer = "NAME", area = "FILE") one of them to another.
+tl::expected<void, ConfigError> read_group_areas(const std::filesystem::path& file, Section& s,
+                                                 const std::string& group,
+                                                 const std::vector<std::string>& layers,
+                                                 const AreaLoader& load_area, Config& out) {
+    auto& limits = out.group_areas[group];
+    if (s.find("area")) {
+        AreaKey area;
+        TRY_ASSIGN(area, read_area(s, "area", load_area, out));
+        for (const auto& layer : layers) limits[layer] = area;
+    }
+    if (const auto* node = s.find("limit")) {
+        const auto* array = node->as_array();
+        if (!array || !array->is_array_of_tables())
+            return Error(s.error(*node, "limit", "expected [[group.limit]] tables"));
+        std::set<std::string> limited;
+        for (const auto& item : *array) {
+            Section limit(file, *item.as_table(), "group.limit.");
+            std::string layer;
+            TRY_ASSIGN(layer, limit.string("layer", "", true));
+            if (std::find(layers.begin(), layers.end(), layer) == layers.end())
+                return Error(
+                    limit.error(*limit.find("layer"), "layer",
+                                "\"" + layer + "\" is not among group \"" + group + "\"'s layers"));
+            if (!limited.insert(layer).second)
+                return Error(limit.error(*limit.find("layer"), "layer",
+                                         "layer \"" + layer + "\" is limited twice in this group"));
+            TRY_ASSIGN(limits[layer], read_area(limit, "area", load_area, out));
+            if (auto ok = limit.reject_unknown_keys(); !ok) return ok;
+        }
+    }
+    if (limits.empty()) out.group_areas.erase(group);
+    return {};
+}
+
 tl::expected<void, ConfigError> read_groups(const std::filesystem::path& file,
-                                            const toml::table& root, Config& out) {
+                                            const toml::table& root, const AreaLoader& load_area,
+                                            Config& out) {
     return read_array_of_tables(
         file, root, "group", [&](Section s) -> tl::expected<void, ConfigError> {
             std::string name;
@@ -423,6 +478,7 @@ tl::expected<void, ConfigError> read_groups(const std::filesystem::path& file,
                                          "no [[layer]] is named \"" + layer + "\""));
                 }
             }
+            if (auto ok = read_group_areas(file, s, name, layers, load_area, out); !ok) return ok;
             if (auto ok = s.reject_unknown_keys(); !ok) return ok;
             out.groups[name] = {layers.begin(), layers.end()};
             return {};
@@ -446,8 +502,8 @@ const netcfg::IpPrefix& Config::tunnel_ipv4() const {
                          [](const auto& p) { return p.address.is_v4() && p.length < 31; });
 }
 
-tl::expected<Config, ConfigError> load_config(const std::filesystem::path& file,
-                                              FileChecks checks) {
+tl::expected<Config, ConfigError> load_config(const std::filesystem::path& file, FileChecks checks,
+                                              const AreaLoader& load_area) {
     toml::table root;
     try {
         root = toml::parse_file(file.string());
@@ -499,7 +555,9 @@ tl::expected<Config, ConfigError> load_config(const std::filesystem::path& file,
     if (auto ok = read_wms(file, Section(file, *section, "wms."), config.wms); !ok)
         return Error(ok.error());
     if (auto ok = read_layers(file, root, checks, config); !ok) return Error(ok.error());
-    if (auto ok = read_groups(file, root, config); !ok) return Error(ok.error());
+    const AreaLoader no_loader;
+    const AreaLoader& areas = checks == FileChecks::verify ? load_area : no_loader;
+    if (auto ok = read_groups(file, root, areas, config); !ok) return Error(ok.error());
     TRY_ASSIGN(section, table("metrics"));
     if (auto ok = read_metrics(Section(file, *section, "metrics."), config); !ok)
         return Error(ok.error());

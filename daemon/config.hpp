@@ -3,12 +3,16 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
 #include <string>
 #include <tl/expected.hpp>
 #include <vector>
 
 #include "netcfg/ip_prefix.hpp"
 #include "provisioning/policy.hpp"
+#include "wms/area.hpp"
 #include "wms/service_config.hpp"
 
 namespace wmsgate::daemon {
@@ -60,6 +64,12 @@ struct Config {
     MetricsSection metrics;
     std::vector<wms::LayerConfig> layers;
     provisioning::GroupLayers groups;
+    // The layers a group limits to an area ([[group]] area, [[group.limit]]),
+    // each area named by its file as written in the config.
+    provisioning::GroupAreas group_areas;
+    // Every area file named there, read and prepared; null where load_config
+    // had no loader or ran with FileChecks::skip.
+    std::map<provisioning::AreaKey, std::shared_ptr<const wms::Area>> areas;
 
     // The appliance's IPv4 tunnel address with its prefix: the WMS binds to
     // it and peers' addresses come from it. load_config guarantees one.
@@ -72,11 +82,20 @@ struct ConfigError {
 };
 
 // `verify` also checks what the daemon will need from the file system: layer
-// files readable, the server key not readable by others. wmsgatectl, which
+// files readable, area files read and valid, the server key not readable by
+// others. wmsgatectl, which
 // only needs the socket path, skips that.
 enum class FileChecks { skip, verify };
 
+// Reads and prepares one area file; the error is the reason, naming the
+// file. Passed in (the daemon's is load_daemon_config's) so that wmsgatectl,
+// which reads the config for its socket path only, needs no GDAL.
+using AreaLoader = std::function<tl::expected<std::shared_ptr<const wms::Area>, std::string>(
+    const std::string& path)>;
+
+// Area files are read only with `verify` and a loader.
 tl::expected<Config, ConfigError> load_config(const std::filesystem::path& file,
-                                              FileChecks checks = FileChecks::skip);
+                                              FileChecks checks = FileChecks::skip,
+                                              const AreaLoader& load_area = {});
 
 }  // namespace wmsgate::daemon

@@ -8,6 +8,7 @@
 
 #include "daemon/appliance.hpp"
 #include "daemon/config.hpp"
+#include "daemon/daemon_config.hpp"
 #include "daemon/log.hpp"
 #include "daemon/service_manager.hpp"
 
@@ -23,7 +24,7 @@ void reload(const std::filesystem::path& config_file, wmsgate::daemon::Appliance
             wmsgate::daemon::ServiceManager& service_manager, const wmsgate::daemon::Log& log) {
     using namespace wmsgate::daemon;
     service_manager.reloading();
-    auto config = load_config(config_file, FileChecks::verify);
+    auto config = load_daemon_config(config_file);
     if (!config) {
         log.error("reload refused; running config kept: " + config.error().message);
     } else if (auto applied = appliance.reload(std::move(*config)); !applied) {
@@ -36,7 +37,7 @@ void reload(const std::filesystem::path& config_file, wmsgate::daemon::Appliance
 
 int run(const std::filesystem::path& config_file) {
     using namespace wmsgate::daemon;
-    auto config = load_config(config_file, wmsgate::daemon::FileChecks::verify);
+    auto config = load_daemon_config(config_file);
     if (!config) {
         std::fprintf(stderr, "wmsgated: %s\n", config.error().message.c_str());
         return 2;
@@ -99,7 +100,7 @@ int run(const std::filesystem::path& config_file) {
 }
 
 int check_config(const std::filesystem::path& config_file) {
-    auto config = wmsgate::daemon::load_config(config_file, wmsgate::daemon::FileChecks::verify);
+    auto config = wmsgate::daemon::load_daemon_config(config_file);
     if (!config) {
         std::fprintf(stderr, "wmsgated: %s\n", config.error().message.c_str());
         return 2;

@@ -31,37 +31,59 @@ void sort_unique(std::vector<Slot>& slots) {
 
 }  // namespace
 
-void PolicySnapshot::enter(const Peer& peer, const GroupLayers& groups, std::vector<Slot>& out) {
+void PolicySnapshot::enter(const Peer& peer, const GroupLayers& groups, const GroupAreas& areas,
+                           std::vector<Slot>& out) {
     if (peer.revoked || peer.disabled) return;
     auto entry = std::make_shared<Entry>();
     entry->access.peer = peer.name;
-    entry->access.layers.insert(peer.layers.begin(), peer.layers.end());
     entry->expires = peer.expires;
+    std::set<std::string>& whole = entry->access.layers;
+    whole.insert(peer.layers.begin(), peer.layers.end());
+    std::map<std::string, std::set<AreaKey>> limited;
     for (const auto& group : peer.groups) {
         // A group the config no longer defines grants nothing; the peer
         // keeps its membership in case the group comes back.
         const auto it = groups.find(group);
-        if (it != groups.end()) entry->access.layers.insert(it->second.begin(), it->second.end());
+        if (it == groups.end()) continue;
+        const auto limits = areas.find(group);
+        for (const auto& layer : it->second) {
+            const AreaKey* area = nullptr;
+            if (limits != areas.end())
+                if (const auto found = limits->second.find(layer); found != limits->second.end())
+                    area = &found->second;
+            if (area) {
+                limited[layer].insert(*area);
+            } else {
+                whole.insert(layer);
+            }
+        }
     }
+    // Seen whole through any grant: the areas of the others add nothing.
+    for (auto& [layer, keys] : limited) {
+        if (whole.contains(layer)) continue;
+        entry->access.areas.emplace(layer, std::move(keys));
+    }
+    for (const auto& [layer, keys] : entry->access.areas) whole.insert(layer);
     out.emplace_back(ip::address(peer.ipv4), entry);
     if (peer.ipv6) out.emplace_back(ip::address(*peer.ipv6), std::move(entry));
 }
 
-PolicySnapshot::PolicySnapshot(const std::vector<Peer>& peers, const GroupLayers& groups) {
+PolicySnapshot::PolicySnapshot(const std::vector<Peer>& peers, const GroupLayers& groups,
+                               const GroupAreas& areas) {
     by_address_.reserve(peers.size());
-    for (const auto& peer : peers) enter(peer, groups, by_address_);
+    for (const auto& peer : peers) enter(peer, groups, areas, by_address_);
     sort_unique(by_address_);
 }
 
-PolicySnapshot PolicySnapshot::with(const std::vector<Peer>& changed,
-                                    const GroupLayers& groups) const {
+PolicySnapshot PolicySnapshot::with(const std::vector<Peer>& changed, const GroupLayers& groups,
+                                    const GroupAreas& areas) const {
     // Usually one name: a sorted list is cheaper to ask than a hash set.
     std::vector<std::string_view> names;
     names.reserve(changed.size());
     for (const auto& peer : changed) names.emplace_back(peer.name);
     std::sort(names.begin(), names.end());
     std::vector<Slot> entered;
-    for (const auto& peer : changed) enter(peer, groups, entered);
+    for (const auto& peer : changed) enter(peer, groups, areas, entered);
     sort_unique(entered);
 
     // One merging pass: the old slots minus the changed peers', and the new

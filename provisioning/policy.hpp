@@ -16,9 +16,20 @@ namespace wmsgate::provisioning {
 // group name -> layer names, from the config.
 using GroupLayers = std::map<std::string, std::set<std::string>>;
 
+// Names an area; what it stands for is the caller's business (the daemon
+// keeps the geometry), so the policy stays free of maps.
+using AreaKey = std::string;
+// group name -> layer name -> the area the group limits that layer to. A
+// layer a group grants without an entry here is granted whole.
+using GroupAreas = std::map<std::string, std::map<std::string, AreaKey>>;
+
 struct PeerAccess {
     std::string peer;
     std::set<std::string> layers;
+    // The layers seen only inside areas, each with the areas whose union it
+    // is seen in. A layer any grant gives whole (a direct grant, a group
+    // without an area for it) is not here.
+    std::map<std::string, std::set<AreaKey>> areas;
 };
 
 // Immutable: address -> peer -> visible layers. A change makes a new
@@ -29,12 +40,14 @@ class PolicySnapshot {
     PolicySnapshot() = default;
     // Disabled and revoked peers are left out: their addresses are nobody's.
     // A peer's layers are its groups' layers plus its direct grants.
-    PolicySnapshot(const std::vector<Peer>& peers, const GroupLayers& groups);
+    PolicySnapshot(const std::vector<Peer>& peers, const GroupLayers& groups,
+                   const GroupAreas& areas = {});
 
     // A copy in which `changed` are as given: every entry naming one of them
     // is dropped, and the ones in service are entered anew. Costs one pass
     // over the snapshot; the entries of other peers are shared, not copied.
-    PolicySnapshot with(const std::vector<Peer>& changed, const GroupLayers& groups) const;
+    PolicySnapshot with(const std::vector<Peer>& changed, const GroupLayers& groups,
+                        const GroupAreas& areas = {}) const;
 
     // nullopt for an address that belongs to no peer, or to one whose expiry
     // is at or before `now`: expiry takes effect on the next request even
@@ -56,7 +69,8 @@ class PolicySnapshot {
     };
     using Slot = std::pair<boost::asio::ip::address, std::shared_ptr<const Entry>>;
 
-    static void enter(const Peer& peer, const GroupLayers& groups, std::vector<Slot>& out);
+    static void enter(const Peer& peer, const GroupLayers& groups, const GroupAreas& areas,
+                      std::vector<Slot>& out);
 
     // Sorted by address, each address once.
     std::vector<Slot> by_address_;

@@ -4,6 +4,7 @@
 #include <optional>
 #include <vector>
 
+#include "wms/area.hpp"
 #include "wms/crs.hpp"
 #include "wms/legend.hpp"
 #include "wms/styles.hpp"
@@ -40,10 +41,11 @@ std::string keyword_list(const std::vector<std::string>& keywords) {
 // Builds one document; the differences between 1.1.1 and 1.3.0 live here.
 class Writer {
   public:
-    Writer(const ServiceConfig& service, WmsVersion version)
+    Writer(const ServiceConfig& service, WmsVersion version, std::string_view update_sequence)
         : service_(service),
           v13_(version == WmsVersion::v1_3_0),
-          url_(request_url(service.online_resource)) {}
+          url_(request_url(service.online_resource)),
+          update_sequence_(update_sequence) {}
 
     std::string document(const std::vector<const LayerInfo*>& layers) const;
 
@@ -65,14 +67,14 @@ class Writer {
     const ServiceConfig& service_;
     bool v13_;
     std::string url_;
+    std::string update_sequence_;
 };
 
 std::string Writer::document(const std::vector<const LayerInfo*>& layers) const {
     std::string xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-    const std::string sequence =
-        service_.update_sequence.empty()
-            ? std::string()
-            : " updateSequence=\"" + xml_escape(service_.update_sequence) + "\"";
+    const std::string sequence = update_sequence_.empty()
+                                     ? std::string()
+                                     : " updateSequence=\"" + xml_escape(update_sequence_) + "\"";
     if (v13_) {
         xml += "<WMS_Capabilities version=\"1.3.0\"" + sequence +
                " xmlns=\"http://www.opengis.net/wms\""
@@ -243,14 +245,47 @@ std::string Writer::named_layer(const LayerInfo& layer) const {
     return xml + styles(layer) + "</Layer>\n";
 }
 
+// A box of the layer's data in one CRS, cut down to the part the area
+// covers. Where they do not meet, the area's own box: the client's region,
+// empty of this layer's data, is still where "zoom to layer" should go.
+std::optional<MapBox> clip_box(const MapBox& box, const AreaOutline& area) {
+    if (auto clipped = area.clipped_envelope(box)) return clipped;
+    return area.envelope();
+}
+
+LayerInfo clip_to_area(const LayerInfo& layer, const Area& area) {
+    LayerInfo out = layer;
+    const GeoBox& e = layer.extent;
+    if (const auto box = clip_box({e.west, e.south, e.east, e.north}, *area.outline(4326)))
+        out.extent = {box->minx, box->miny, box->maxx, box->maxy};
+    for (auto& crs : out.crs_boxes) {
+        const auto ref = resolve_crs(crs.crs);
+        if (!ref) continue;
+        if (const auto box = clip_box(crs.box, *area.outline(ref->epsg))) crs.box = *box;
+    }
+    return out;
+}
+
 }  // namespace
 
 std::string capabilities_xml(const ServiceConfig& service, const LayerCatalog& catalog,
-                             const ClientView& view, WmsVersion version) {
+                             const ClientView& view, WmsVersion version,
+                             std::string_view update_sequence) {
     std::vector<const LayerInfo*> visible;
-    for (const auto& layer : catalog.layers())
-        if (view.layers.contains(layer.name)) visible.push_back(&layer);
-    return Writer(service, version).document(visible);
+    // Layers limited to an area are described by copies with their boxes
+    // clipped; reserved so that pointers into it stay put.
+    std::vector<LayerInfo> clipped;
+    clipped.reserve(view.areas.size());
+    for (const auto& layer : catalog.layers()) {
+        if (!view.layers.contains(layer.name)) continue;
+        if (const Area* area = view.area_of(layer.name)) {
+            clipped.push_back(clip_to_area(layer, *area));
+            visible.push_back(&clipped.back());
+        } else {
+            visible.push_back(&layer);
+        }
+    }
+    return Writer(service, version, update_sequence).document(visible);
 }
 
 std::string_view capabilities_content_type(WmsVersion version) {

@@ -13,6 +13,7 @@
 #include "wms/legend.hpp"
 #include "wms/renderer.hpp"
 #include "wms/styles.hpp"
+#include "wms/update_sequence.hpp"
 
 namespace wmsgate::wms {
 namespace {
@@ -69,7 +70,9 @@ tl::expected<MapJob, ServiceException> map_job(const GetMapRequest& request,
             return tl::unexpected(ServiceException{
                 ExceptionCode::StyleNotDefined,
                 "Style " + std::to_string(i + 1) + " of STYLES is not defined for its layer"});
-        job.layers.push_back({layer->source, *paint});
+        const auto area = view.areas.find(layer->name);
+        job.layers.push_back(
+            {layer->source, *paint, area == view.areas.end() ? nullptr : area->second});
     }
     return job;
 }
@@ -118,6 +121,23 @@ Response Handler::error(const RequestError& error) const {
                               {service_.png_compression, service_.jpeg_quality});
     if (!bytes) return exception_response(error.exception, error.version);
     return Response{200, std::string(content_type(error.image.format)), std::move(*bytes), {}};
+}
+
+Response Handler::get_capabilities(const GetCapabilitiesRequest& request,
+                                   const ClientView& view) const {
+    // One sequence for both versions: taken from the 1.3.0 document
+    // written without one.
+    const std::string sequence =
+        view_sequence(capabilities_xml(service_, catalog_, view, WmsVersion::v1_3_0), view,
+                      service_.update_sequence);
+    if (request.update_sequence == sequence)
+        return exception_response(
+            {ExceptionCode::CurrentUpdateSequence, "UPDATESEQUENCE is the current one"},
+            request.version);
+    return Response{200,
+                    std::string(capabilities_content_type(request.version)),
+                    capabilities_xml(service_, catalog_, view, request.version, sequence),
+                    {}};
 }
 
 Response Handler::get_map(const GetMapRequest& request, const ClientView& view,
@@ -169,6 +189,16 @@ Response Handler::get_feature_info(const GetFeatureInfoRequest& request,
     Response response;
     for (const LayerInfo* layer : queried) {
         response.layers.push_back(layer->name);
+        // Outside the client's area a layer answers as outside its data,
+        // by the same pixel rule the map's mask uses.
+        if (const Area* area = view.area_of(layer->name);
+            area != nullptr &&
+            !area->outline(request.map.crs.epsg)
+                 ->covers_pixel(request.map.bbox, request.map.image.width, request.map.image.height,
+                                request.i, request.j)) {
+            values.push_back({layer->name, {}, false});
+            continue;
+        }
         auto sampled = sample_point(layer->name, layer->source, request.map.crs.epsg, x, y);
         if (!sampled) {
             return server_failure(version,
@@ -206,16 +236,13 @@ Response Handler::handle_wms(std::string_view query, const ClientView& view,
     }
     const std::string request_name(kvp->get("REQUEST").value_or("").substr(0, max_logged_request));
     const RequestLimits limits{service_.max_width, service_.max_height, service_.layer_limit,
-                               service_.update_sequence, service_.max_request_pixels};
+                               service_.max_request_pixels};
     const auto request = parse_request(*kvp, limits);
     Response response;
     if (!request) {
         response = error(request.error());
     } else if (const auto* caps = std::get_if<GetCapabilitiesRequest>(&*request)) {
-        response = Response{200,
-                            std::string(capabilities_content_type(caps->version)),
-                            capabilities_xml(service_, catalog_, view, caps->version),
-                            {}};
+        response = get_capabilities(*caps, view);
     } else if (const auto* map = std::get_if<GetMapRequest>(&*request)) {
         response = get_map(*map, view, stop);
     } else if (const auto* info = std::get_if<GetFeatureInfoRequest>(&*request)) {

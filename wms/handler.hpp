@@ -63,6 +63,7 @@ class Handler {
   private:
     Response handle_wms(std::string_view query, const ClientView& view,
                         const std::stop_token& stop) const;
+    Response get_capabilities(const GetCapabilitiesRequest& request, const ClientView& view) const;
     Response get_map(const GetMapRequest& request, const ClientView& view,
                      const std::stop_token& stop) const;
     Response render_and_encode(const GetMapRequest& request, const MapJob& job) const;

@@ -35,6 +35,14 @@ struct TrimAfterUse {
 // overview level, and a bilinear kernel over that window.
 tl::expected<void, std::error_code> draw_layer(const LayerJob& layer, const MapJob& job,
                                                RgbaImage& map) {
+    // The mask comes first: a map wholly outside the client's area never
+    // touches the data, and its pixels stay exactly as the map began.
+    AreaMask mask;
+    if (layer.area) {
+        mask = layer.area->mask(job.epsg, job.bbox, job.width, job.height);
+        if (mask.cover == AreaMask::Cover::none) return {};
+    }
+    const bool partial = mask.cover == AreaMask::Cover::part;
     GDALDataset* dataset = thread_dataset(layer.source);
     if (dataset == nullptr) return tl::unexpected(make_error_code(Errc::dataset_unreadable));
     const auto georef = source_georef(*dataset, job.epsg);
@@ -56,6 +64,10 @@ tl::expected<void, std::error_code> draw_layer(const LayerJob& layer, const MapJ
     for (unsigned y0 = 0; y0 < job.height; y0 += rows) {
         if (job.stop.stop_requested()) return tl::unexpected(make_error_code(Errc::cancelled));
         const unsigned height = std::min(rows, job.height - y0);
+        if (partial &&
+            std::none_of(mask.row_touched.begin() + y0, mask.row_touched.begin() + y0 + height,
+                         [](std::uint8_t touched) { return touched != 0; }))
+            continue;
         const auto read =
             read_window(*dataset, layout, mapping.bounds(y0, y0 + height), mapping.scale(), window);
         if (!read) {
@@ -65,7 +77,8 @@ tl::expected<void, std::error_code> draw_layer(const LayerJob& layer, const MapJ
             return tl::unexpected(make_error_code(Errc::render_failed));
         }
         resample(window, layout, layer.paint, mapping,
-                 {map, y0, y0 + height, georef->width, georef->height});
+                 {map, y0, y0 + height, georef->width, georef->height,
+                  partial ? mask.inside.data() : nullptr});
     }
     return {};
 }

@@ -1,12 +1,14 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <stop_token>
 #include <string>
 #include <system_error>
 #include <tl/expected.hpp>
 #include <vector>
 
+#include "wms/area.hpp"
 #include "wms/geo.hpp"
 #include "wms/rgba_image.hpp"
 #include "wms/styles.hpp"
@@ -16,6 +18,9 @@ namespace wmsgate::wms {
 struct LayerJob {
     std::string source;
     Paint paint;
+    // Where the client may see this layer; null: everywhere. Outside it the
+    // layer draws nothing, exactly as outside its data.
+    std::shared_ptr<const Area> area;
 };
 
 // What to draw: layers bottom first, warped to EPSG:`epsg` over `bbox`.

@@ -37,37 +37,14 @@ std::optional<std::array<unsigned, 3>> parse_version(std::string_view text) {
     return parts;
 }
 
-// Update sequences are integers or ISO 8601 timestamps; both order correctly
-// as strings once integers are compared by length first.
-int compare_sequence(std::string_view a, std::string_view b) {
-    const auto digits = [](std::string_view s) {
-        return !s.empty() &&
-               std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
-    };
-    if (digits(a) && digits(b)) {
-        while (a.size() > 1 && a.front() == '0') a.remove_prefix(1);
-        while (b.size() > 1 && b.front() == '0') b.remove_prefix(1);
-        if (a.size() != b.size()) return a.size() < b.size() ? -1 : 1;
-    }
-    return a.compare(b) < 0 ? -1 : (a == b ? 0 : 1);
-}
-
 tl::unexpected<RequestError> refuse(WmsVersion version, ExceptionCode code, std::string message) {
     return tl::unexpected(RequestError{{code, std::move(message)}, version, {}, {}});
 }
 
-Result parse_capabilities(const Kvp& kvp, WmsVersion version, const RequestLimits& limits) {
-    const auto sequence = kvp.get("UPDATESEQUENCE");
-    if (sequence && !sequence->empty() && !limits.update_sequence.empty()) {
-        const int order = compare_sequence(*sequence, limits.update_sequence);
-        if (order == 0)
-            return refuse(version, ExceptionCode::CurrentUpdateSequence,
-                          "UPDATESEQUENCE is the current one");
-        if (order > 0)
-            return refuse(version, ExceptionCode::InvalidUpdateSequence,
-                          "UPDATESEQUENCE is newer than the current one");
-    }
-    return GetCapabilitiesRequest{version};
+// Whether UPDATESEQUENCE names the current document depends on the client
+// (each sees its own), so the handler answers that.
+Result parse_capabilities(const Kvp& kvp, WmsVersion version) {
+    return GetCapabilitiesRequest{version, std::string(kvp.get("UPDATESEQUENCE").value_or(""))};
 }
 
 // GetMap and GetFeatureInfo name one exact version; there is no negotiation.
@@ -218,7 +195,7 @@ Result parse_request(const Kvp& kvp, const RequestLimits& limits) {
 
     switch (*operation) {
         case Operation::capabilities:
-            return parse_capabilities(kvp, report, limits);
+            return parse_capabilities(kvp, report);
         case Operation::map:
             return parse_get_map(kvp, report, limits);
         case Operation::feature_info:

@@ -38,6 +38,8 @@ struct ImageSpec {
 
 struct GetCapabilitiesRequest {
     WmsVersion version = WmsVersion::v1_3_0;  // negotiated (WMS 1.3.0 6.2.4)
+    // UPDATESEQUENCE as the client sent it; empty when it sent none.
+    std::string update_sequence;
 };
 
 // A syntactically valid GetMap. Whether the layers exist for the client is
@@ -76,7 +78,6 @@ struct RequestLimits {
     unsigned max_width = 4096;
     unsigned max_height = 4096;
     unsigned layer_limit = 0;  // 0: none
-    std::string update_sequence;
     // Most pixel-layers one GetMap may cost (see map_cost); 0: no limit.
     std::uint64_t max_pixels = 0;
 };

@@ -83,9 +83,15 @@ inline void draw_rgba(const SourceWindow& window, const Taps& t, std::uint8_t* m
     blend_over(map_pixel, pixel);
 }
 
+// A pixel the mask leaves out is skipped as one outside the source is.
+inline bool masked(const std::uint8_t* mask_row, unsigned x) {
+    return mask_row != nullptr && mask_row[x] == 0;
+}
+
 void rgba_row(const SourceWindow& window, const double* u, const double* v,
-              const ResampleTarget& target, std::uint8_t* map_row) {
+              const ResampleTarget& target, const std::uint8_t* mask_row, std::uint8_t* map_row) {
     for (unsigned x = 0; x < target.map.width; ++x, map_row += 4) {
+        if (masked(mask_row, x)) continue;
         Taps t;
         if (taps_at(window, u[x], v[x], target, t)) draw_rgba(window, t, map_row);
     }
@@ -138,9 +144,10 @@ void opaque_separable(const SourceWindow& window, const std::vector<AxisTaps>& c
                 out[i] = static_cast<std::uint16_t>(upper[i] * w0 + lower[i] * w1);
         }
         std::uint8_t* map_pixel = target.map.pixels.data() + std::size_t(y) * target.map.width * 4;
+        const std::uint8_t* mask_row = target.mask_row(y);
         for (unsigned x = 0; x < target.map.width; ++x, map_pixel += 4) {
             const AxisTaps& column = columns[x];
-            if (!column.inside) continue;
+            if (!column.inside || masked(mask_row, x)) continue;
             const std::uint32_t v1 = column.weight, v0 = 256 - column.weight;
             for (std::size_t c = 0; c < 3; ++c) {
                 const std::uint16_t* sums = blended.data() + c * width + column.index;
@@ -164,9 +171,10 @@ void rgba_separable(const SourceWindow& window, const PixelMapping& mapping,
                                        target.source_height, std::size_t(window.width));
         if (!row.inside) continue;
         std::uint8_t* map_pixel = target.map.pixels.data() + std::size_t(y) * target.map.width * 4;
+        const std::uint8_t* mask_row = target.mask_row(y);
         for (unsigned x = 0; x < target.map.width; ++x, map_pixel += 4) {
             const AxisTaps& column = columns[x];
-            if (!column.inside) continue;
+            if (!column.inside || masked(mask_row, x)) continue;
             Taps t;
             t.i00 = row.index + column.index;
             t.i10 = t.i00 + column.next;
@@ -189,10 +197,11 @@ std::uint8_t stretch(const Paint& paint, double value) {
 // Band values: bilinear over the pixels with data, then painted.
 void values_row(const SourceWindow& window, const SourceLayout& layout, const Paint& paint,
                 const double* u, const double* v, const ResampleTarget& target,
-                std::uint8_t* map_row) {
+                const std::uint8_t* mask_row, std::uint8_t* map_row) {
     const std::size_t plane = std::size_t(window.width) * window.height;
     const auto& lut = ramp_lut(paint.ramp);
     for (unsigned x = 0; x < target.map.width; ++x, map_row += 4) {
+        if (masked(mask_row, x)) continue;
         Taps t;
         if (!taps_at(window, u[x], v[x], target, t)) continue;
         const std::size_t index[4] = {t.i00, t.i10, t.i01, t.i11};
@@ -241,9 +250,10 @@ void resample(const SourceWindow& window, const SourceLayout& layout, const Pain
         std::uint8_t* map_row = target.map.pixels.data() + std::size_t(y) * target.map.width * 4;
         mapping.row(y, u.data(), v.data());
         if (layout.kind == SampleKind::rgba)
-            rgba_row(window, u.data(), v.data(), target, map_row);
+            rgba_row(window, u.data(), v.data(), target, target.mask_row(y), map_row);
         else
-            values_row(window, layout, paint, u.data(), v.data(), target, map_row);
+            values_row(window, layout, paint, u.data(), v.data(), target, target.mask_row(y),
+                       map_row);
     }
 }
 

@@ -3,6 +3,9 @@
 // Bilinear resampling of a source window onto map pixels. Private to wms/'s
 // rendering.
 
+#include <cstddef>
+#include <cstdint>
+
 #include "wms/pixel_mapping.hpp"
 #include "wms/rgba_image.hpp"
 #include "wms/source_window.hpp"
@@ -18,6 +21,14 @@ struct ResampleTarget {
     unsigned y1 = 0;
     int source_width = 0;
     int source_height = 0;
+    // One byte per map pixel (the whole map, row-major): 0 where the layer
+    // must draw nothing, as outside its data. Null: draw everywhere.
+    const std::uint8_t* mask = nullptr;
+
+    // Row `y`'s mask bytes, or null when the whole row may be drawn.
+    const std::uint8_t* mask_row(unsigned y) const {
+        return mask == nullptr ? nullptr : mask + std::size_t(y) * map.width;
+    }
 };
 
 // Draws one layer's strip straight onto the map ("source over"): each map

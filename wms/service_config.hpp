@@ -63,7 +63,8 @@ struct ServiceConfig {
     // Most WIDTH x HEIGHT x layers (duplicates counted) one GetMap may cost;
     // 0 means no limit. The default allows four layers at 4096x4096.
     std::uint64_t max_request_pixels = std::uint64_t{4096} * 4096 * 4;
-    // Capabilities UPDATESEQUENCE; empty: not advertised, the parameter is ignored.
+    // Folded into every client's updateSequence (see view_sequence): bump it
+    // after replacing a layer's data under the same file name.
     std::string update_sequence;
     // GDAL raster block cache in MiB, shared by all render threads; 0 keeps
     // GDAL's default (5 % of RAM).

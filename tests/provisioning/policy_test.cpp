@@ -177,3 +177,67 @@ TEST(PolicyWith, AgreesWithAWholeRebuild) {
 
 }  // namespace
 }  // namespace wmsgate::provisioning
+
+namespace wmsgate::provisioning {
+namespace {
+
+// Areas: a group may limit its layers to areas; a peer sees each layer in
+// the union of its groups' areas, or whole when any grant is whole.
+class PolicyAreas : public ::testing::Test {
+  protected:
+    const GroupLayers groups{
+        {"district7", {"ortho", "dem"}},
+        {"district8", {"ortho"}},
+        {"everywhere", {"dem"}},
+    };
+    const GroupAreas areas{
+        {"district7", {{"ortho", "d7.gpkg"}, {"dem", "d7-dem.gpkg"}}},
+        {"district8", {{"ortho", "d8.gpkg"}}},
+    };
+    std::optional<PeerAccess> access(std::vector<std::string> peer_groups,
+                                     std::vector<std::string> direct = {}) const {
+        Peer p = peer("p", "10.77.0.2", std::move(peer_groups));
+        p.layers = std::move(direct);
+        return PolicySnapshot({p}, groups, areas).lookup(ip::make_address("10.77.0.2"));
+    }
+};
+
+TEST_F(PolicyAreas, OneGroupsAreasPerLayer) {
+    const auto a = access({"district7"});
+    ASSERT_TRUE(a);
+    EXPECT_EQ(a->layers, (std::set<std::string>{"dem", "ortho"}));
+    EXPECT_EQ(a->areas.at("ortho"), (std::set<AreaKey>{"d7.gpkg"}));
+    EXPECT_EQ(a->areas.at("dem"), (std::set<AreaKey>{"d7-dem.gpkg"}));
+}
+
+TEST_F(PolicyAreas, SeveralGroupsGiveTheUnion) {
+    const auto a = access({"district7", "district8"});
+    ASSERT_TRUE(a);
+    EXPECT_EQ(a->areas.at("ortho"), (std::set<AreaKey>{"d7.gpkg", "d8.gpkg"}));
+}
+
+TEST_F(PolicyAreas, AnyWholeGrantWins) {
+    const auto by_group = access({"district7", "everywhere"});
+    ASSERT_TRUE(by_group);
+    EXPECT_FALSE(by_group->areas.contains("dem"));
+    EXPECT_TRUE(by_group->layers.contains("dem"));
+    EXPECT_TRUE(by_group->areas.contains("ortho"));
+    const auto direct = access({"district8"}, {"ortho"});
+    ASSERT_TRUE(direct);
+    EXPECT_TRUE(direct->areas.empty());
+    EXPECT_TRUE(direct->layers.contains("ortho"));
+}
+
+TEST_F(PolicyAreas, IncrementalChangesCarryAreas) {
+    Peer p = peer("p", "10.77.0.2", {"everywhere"});
+    const PolicySnapshot before({p}, groups, areas);
+    EXPECT_TRUE(before.lookup(ip::make_address("10.77.0.2"))->areas.empty());
+    p.groups = {"district8"};
+    const auto after = before.with({p}, groups, areas).lookup(ip::make_address("10.77.0.2"));
+    ASSERT_TRUE(after);
+    EXPECT_EQ(after->layers, (std::set<std::string>{"ortho"}));
+    EXPECT_EQ(after->areas.at("ortho"), (std::set<AreaKey>{"d8.gpkg"}));
+}
+
+}  // namespace
+}  // namespace wmsgate::provisioning

@@ -56,17 +56,34 @@ TEST_F(CapabilitiesConformance, VersionNegotiation) {
 TEST_F(CapabilitiesConformance, UpdateSequence) {
     const Handler handler = full_metadata_handler();
     const std::string base = "/wms?SERVICE=WMS&REQUEST=GetCapabilities&VERSION=1.3.0";
-    const auto current = handler.handle(base + "&UPDATESEQUENCE=17", {"t", {"world"}});
+    const auto first = handler.handle(base, {"t", {"world"}});
+    const auto at = first.body.find("updateSequence=\"");
+    ASSERT_NE(at, std::string::npos);
+    const std::string sequence = first.body.substr(at + 16, 16);
+    const auto current = handler.handle(base + "&UPDATESEQUENCE=" + sequence, {"t", {"world"}});
     test::expect_valid_wms_xml(current);
     EXPECT_EQ(code_of(current), "CurrentUpdateSequence");
-    const auto newer = handler.handle(base + "&UPDATESEQUENCE=18", {"t", {"world"}});
-    EXPECT_EQ(code_of(newer), "InvalidUpdateSequence");
-    const auto older = handler.handle(base + "&UPDATESEQUENCE=9", {"t", {"world"}});
-    EXPECT_TRUE(is_130(older));
-    EXPECT_NE(older.body.find("updateSequence=\"17\""), std::string::npos);
+    // A fingerprint has no order: any other value gets the document.
+    const auto other = handler.handle(base + "&UPDATESEQUENCE=17", {"t", {"world"}});
+    EXPECT_TRUE(is_130(other));
+    EXPECT_NE(other.body.find("updateSequence=\"" + sequence + "\""), std::string::npos);
+    // The configured update_sequence is part of it.
+    const auto sequence_with = [&](const std::string& configured) {
+        ServiceConfig service = data_->service();
+        service.update_sequence = configured;
+        auto catalog = LayerCatalog::open(service.layers);
+        const Handler h(service, std::move(*catalog));
+        const auto body = h.handle(base, {"t", {"world"}}).body;
+        return body.substr(body.find("updateSequence=\"") + 16, 16);
+    };
+    EXPECT_EQ(sequence_with("18"), sequence_with("18"));
+    EXPECT_NE(sequence_with("18"), sequence_with("19"));
     // In 1.1.1 the exception is 1.1.1's.
+    const auto empty = handler.handle(base, {"t", {}});
+    const auto empty_seq = empty.body.substr(empty.body.find("updateSequence=\"") + 16, 16);
     const auto old_client = handler.handle(
-        "/wms?SERVICE=WMS&REQUEST=GetCapabilities&VERSION=1.1.1&UPDATESEQUENCE=17", {"t", {}});
+        "/wms?SERVICE=WMS&REQUEST=GetCapabilities&VERSION=1.1.1&UPDATESEQUENCE=" + empty_seq,
+        {"t", {}});
     test::expect_valid_wms_xml(old_client);
     EXPECT_EQ(old_client.content_type, "application/vnd.ogc.se_xml");
     EXPECT_EQ(code_of(old_client), "CurrentUpdateSequence");

@@ -164,7 +164,7 @@ TEST_P(ReferenceTest, AgreesWithGdalwarpPixelByPixel) {
     const auto source = write_smooth_ortho(dir);
     const Case& c = GetParam();
     MapJob job;
-    job.layers.push_back({source, Paint{}});
+    job.layers.push_back({source, Paint{}, nullptr});
     job.epsg = c.epsg;
     job.bbox = c.box;
     job.width = c.width;

@@ -202,7 +202,7 @@ TEST(CorruptDataset, RenderNamesTheFailingLayer) {
     write_tiled_rgb(bad);
     corrupt_tile(bad, 0, 0);
     MapJob job;
-    job.layers = {{good, Paint{}}, {bad, Paint{}}};
+    job.layers = {{good, Paint{}, nullptr}, {bad, Paint{}, nullptr}};
     job.epsg = 4326;
     job.bbox = {0, 0, 512, 512};
     job.width = job.height = 64;
@@ -210,7 +210,7 @@ TEST(CorruptDataset, RenderNamesTheFailingLayer) {
     ASSERT_FALSE(image);
     EXPECT_EQ(image.error().layer, 1u);
 
-    job.layers = {{good, Paint{}}};
+    job.layers = {{good, Paint{}, nullptr}};
     const auto fine = render_map(job);
     ASSERT_TRUE(fine);
     EXPECT_EQ(fine->pixels[3], 255);

@@ -46,7 +46,7 @@ TEST(RequestName, IsTheRequestValueOrThePath) {
 tl::expected<WmsRequest, RequestError> parse(const std::string& query, std::uint64_t budget) {
     const auto kvp = Kvp::parse(query);
     EXPECT_TRUE(kvp);
-    return parse_request(*kvp, RequestLimits{4096, 4096, 32, {}, budget});
+    return parse_request(*kvp, RequestLimits{4096, 4096, 32, budget});
 }
 
 TEST(PixelBudget, RefusesMapsOverBudgetCountingDuplicates) {

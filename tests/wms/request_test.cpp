@@ -12,7 +12,7 @@ const std::string base_map =
 tl::expected<WmsRequest, RequestError> parse(const std::string& query) {
     const auto kvp = Kvp::parse(query);
     EXPECT_TRUE(kvp) << query;
-    return parse_request(*kvp, RequestLimits{1000, 500, 3, "42"});
+    return parse_request(*kvp, RequestLimits{1000, 500, 3});
 }
 
 ExceptionCode code_of(const std::string& query) {
