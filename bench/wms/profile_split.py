@@ -1,74 +1,60 @@
 #!/usr/bin/python3
-"""Where a map's CPU time goes, from a `perf record` of wms_render_profile:
-self time per symbol, put in five bins by library and name, printed as
-percentages on one line.
-  read/decode  GDAL, libtiff, curl, JPEG/DEFLATE/LZW decoding
-  resample     wmsgate's sampling and styling, PROJ's transformations
-  encode       PNG and JPEG output (libpng, zlib/libdeflate compression,
-               libjpeg's forward DCT and Huffman coding)
-  kernel       system calls, page faults
-  other        the rest (allocation, memcpy, request parsing)
+"""Where a map's CPU time goes, from `perf record --call-graph dwarf` of
+wms_render_profile: the share of samples under (inclusive time of) the
+functions of each phase, and the self time per library.
+  read/decode  read_window (GDAL's RasterIO: block cache, tile decoding,
+               overviews, /vsicurl/), opening datasets, source_georef
+  resample     resample (sampling, styling) and PixelMapping (PROJ)
+  encode       encode_image (PNG or JPEG)
+  other        the rest of a map: request parsing, the blank map
+Libraries are stripped, so the phases come from wmsgate's own frames above
+them, not from the libraries' symbols.
 Usage: profile_split.py PERF_DATA [LABEL]"""
 import re
 import subprocess
 import sys
 
-# libjpeg-turbo and libdeflate both read and write: the name says which.
-JPEG_ENCODE = re.compile(r"fdct|quantize|encode|rgb_ycc|compress|htest|gen_optimal|emit_|"
-                         r"write|finish_pass|start_pass_huff|jpeg_start|pre_process|downsample")
-DEFLATE_ENCODE = re.compile(r"(?<!de)compress|deflate(?!_?decompress)|longest_match|fill_window|"
-                            r"compress_block|send_bits|build_tree|pqdownheap|gen_bitlen")
-WMSGATE_ENCODE = re.compile(r"encode|png|jpeg|crc32|adler", re.I)
-WMSGATE_RESAMPLE = re.compile(r"resampl|sampl|interpolat|pixel_map|mapping|draw|paint|ramp|style|"
-                              r"blend|compose|transform|bilinear|nearest|cubic|kernel|warp", re.I)
+# Shares are of the samples under profile(): the maps, not start-up.
+MAPS = r"^\(anonymous namespace\)::profile$"
+PHASES = {
+    "read/decode": [r"^wmsgate::wms::read_window\b", r"^wmsgate::wms::thread_dataset\b",
+                    r"^wmsgate::wms::source_georef\b"],
+    "resample": [r"^wmsgate::wms::resample\b", r"^wmsgate::wms::PixelMapping::PixelMapping\b"],
+    "encode": [r"^wmsgate::wms::encode_image\b"],
+}
 
 
-def bin_of(dso, sym):
-    if dso.startswith("[kernel") or dso == "[unknown]" and sym.startswith("0xffff"):
-        return "kernel"
-    if "libjpeg" in dso:
-        return "encode" if JPEG_ENCODE.search(sym) else "read/decode"
-    if "libdeflate" in dso or dso.startswith("libz."):
-        if "decompress" in sym or "inflate" in sym:
-            return "read/decode"
-        return "encode"
-    if "libpng" in dso:
-        return "encode"
-    if "libproj" in dso:
-        return "resample"
-    if any(lib in dso for lib in ("libgdal", "libtiff", "libcurl", "liblzma", "libzstd", "libLerc",
-                                  "libwebp", "libnghttp", "libssl", "libcrypto")):
-        return "read/decode"
-    if "wms_render_profile" in dso or "wms_bench_server" in dso:
-        if WMSGATE_ENCODE.search(sym):
-            return "encode"
-        if WMSGATE_RESAMPLE.search(sym):
-            return "resample"
-    return "other"
+def report(data, *args):
+    return subprocess.run(["perf", "report", "-i", data, "--stdio", "-g", "none", "--percent-limit", "0",
+                           *args], capture_output=True, text=True, check=True).stdout
 
 
 def main():
     data = sys.argv[1]
     label = sys.argv[2] if len(sys.argv) > 2 else data
-    report = subprocess.run(
-        ["perf", "report", "-i", data, "--no-children", "--sort", "dso,sym", "--stdio", "-g", "none",
-         "--percent-limit", "0"],
-        capture_output=True, text=True, check=True).stdout
-    bins = {name: 0.0 for name in ("read/decode", "resample", "encode", "kernel", "other")}
-    top = {name: [] for name in bins}
-    line_re = re.compile(r"^\s*([\d.]+)%\s+(\S+)\s+\[[.k]\]\s+(.*)$")
-    for line in report.splitlines():
-        match = line_re.match(line)
-        if not match:
-            continue
-        share, dso, sym = float(match.group(1)), match.group(2), match.group(3).strip()
-        name = bin_of(dso, sym)
-        bins[name] += share
-        top[name].append((share, sym))
-    print(f"{label}: " + ", ".join(f"{name} {share:.0f} %" for name, share in bins.items()))
-    for name, items in top.items():
-        items.sort(reverse=True)
-        print(f"    {name:12s}" + "; ".join(f"{sym[:48]} {share:.1f}" for share, sym in items[:4]))
+    # Lines: "  Children  Self  Command  [.] symbol" with --sort sym.
+    # perf lists one function several times (one line per mapping of it);
+    # the lines count disjoint samples, so they add up.
+    children = {}
+    for line in report(data, "--children", "--sort", "sym").splitlines():
+        match = re.match(r"^\s*([\d.]+)%\s+([\d.]+)%\s+\[[.k]\]\s+(.*)$", line)
+        if match:
+            sym = match.group(3).strip()
+            children[sym] = children.get(sym, 0.0) + float(match.group(1))
+    def under(pattern):
+        return max((share for sym, share in children.items() if re.search(pattern, sym)), default=0.0)
+
+    maps = under(MAPS) or 100.0
+    shares = {phase: 100.0 * sum(under(p) for p in patterns) / maps for phase, patterns in PHASES.items()}
+    shares["other"] = max(0.0, 100.0 - sum(shares.values()))
+    # Self time over the whole run, start-up included.
+    dsos = []
+    for line in report(data, "--no-children", "--sort", "dso").splitlines():
+        match = re.match(r"^\s*([\d.]+)%\s+(\S+)\s*$", line)
+        if match and float(match.group(1)) >= 2.0:
+            dsos.append(f"{match.group(2).split('.so')[0]} {float(match.group(1)):.0f}")
+    print(f"{label}: " + ", ".join(f"{phase} {share:.0f} %" for phase, share in shares.items()))
+    print("    self time by library, whole run (%): " + ", ".join(dsos))
 
 
 main()

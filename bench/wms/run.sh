@@ -13,7 +13,7 @@
 #      make_requests.py's), PAIRS ("nearest bilinear"),
 #      RSS_CONNECTIONS (64; 0 skips the memory runs), RSS_DURATION (s, 5),
 #      PROFILE (missed: perf profile of wmsgate's rows that missed their
-#      target, all, none),
+#      target, all, none; PROFILE_MAPS maps each, 300),
 #      MAPSERVER_CACHE_MB (unset: GDAL's default block cache in each mapserv
 #      process; a number gives each process that cache, e.g. wmsgate's 64).
 # Needs: bench/wms/setup.sh (wrk, lighttpd, MapServer), python3-gdal, numpy.
@@ -143,8 +143,9 @@ declare -A against=([nearest]=as-comes [bilinear]=bilinear)
 echo "# $(date -u '+%F %T') UTC, load average: $(cut -d' ' -f1-3 /proc/loadavg)," \
     "${duration}s x $rounds rounds, $connections connections, $threads render threads," \
     "MapServer cache: ${MAPSERVER_CACHE_MB:-GDAL default}"
-printf '%-12s %-18s | %8s %7s %7s %7s | %8s %7s %7s %7s | %5s %6s %s\n' \
-    scenario "wmsgate/mapserver" "req/s" p50_ms p99_ms KiB "req/s" p50_ms p99_ms KiB ratio target notes
+# px_diff: mean absolute difference of the first answers' pixels (0..255).
+printf '%-12s %-18s | %8s %7s %7s %7s | %8s %7s %7s %7s | %5s | %5s %6s %s\n' \
+    scenario "wmsgate/mapserver" "req/s" p50_ms p99_ms KiB "req/s" p50_ms p99_ms KiB px_diff ratio target notes
 for scenario in $scenarios; do
     for pair in $pairs; do
         w=wmsgate-$pair m=mapserver-$pair
@@ -156,6 +157,7 @@ for scenario in $scenarios; do
             [[ $type == image/* ]] || notes+=" $server answered $type"
             one_run "$server" "$scenario" "$connections" "$warmup" >/dev/null
         done
+        diff=$(/usr/bin/python3 "$here/pixel_diff.py" "$work/first-$w-$scenario" "$work/first-$m-$scenario")
         declare -A sum=()
         for round in $(seq "$rounds"); do
             for server in $w $m; do
@@ -166,7 +168,7 @@ for scenario in $scenarios; do
         # Means over the rounds; the ratio of the mean rates.
         row=$(awk -v s="$scenario" -v p="${wmsgate_label[$pair]}/${against[$pair]}" \
             -v ws="${sum[$w]}" -v ms="${sum[$m]}" -v wb="${bytes[$w]}" -v mb="${bytes[$m]}" \
-            -v t="${target[$pair]}" -v n="$rounds" -v notes="$notes" '
+            -v t="${target[$pair]}" -v n="$rounds" -v notes="$notes" -v d="$diff" '
             function mean(list, field,   a, k, i, total) {
                 k = split(list, a, " "); total = 0
                 for (i = field; i <= k; i += 4) total += a[i]
@@ -180,9 +182,9 @@ for scenario in $scenarios; do
                 if (mean(ws, 3) >= mean(ms, 3)) notes = notes " p99-not-below"
                 if (wb > 1.1 * mb) notes = notes " bytes+" int(100 * (wb / mb - 1)) "%"
                 if (err > 0) notes = notes " errors:" err
-                printf "%-12s %-18s | %8.1f %7.1f %7.1f %7.1f | %8.1f %7.1f %7.1f %7.1f | %5.2f %3sx %s%s\n",
+                printf "%-12s %-18s | %8.1f %7.1f %7.1f %7.1f | %8.1f %7.1f %7.1f %7.1f | %5s | %5.2f %3sx %s%s\n",
                     s, p, wr, mean(ws, 2), mean(ws, 3), wb / 1024, mr, mean(ms, 2), mean(ms, 3),
-                    mb / 1024, ratio, t, verdict, notes
+                    mb / 1024, d, ratio, t, verdict, notes
             }')
         echo "$row"
         if [ "$profile" = all ] || { [ "$profile" = missed ] && [[ $row == *MISSED* ]]; }; then
@@ -218,12 +220,12 @@ fi
 # Where wmsgate's time goes in the rows that missed: one thread, no HTTP,
 # under perf, self time binned by profile_split.py.
 if ((${#to_profile[@]})) && command -v perf >/dev/null; then
-    echo "# profiles (wms_render_profile, one thread, 300 maps; render = read, decode, resample)"
+    echo "# profiles (wms_render_profile, one thread, ${PROFILE_MAPS:-300} maps twice; render = read, decode, resample)"
     for item in "${to_profile[@]}"; do
         read -r scenario pair <<<"$item"
         data="$work/perf-$scenario-$pair.data"
-        perf record -q -g -o "$data" -- "$build/bin/wms_render_profile" "$work/wmsgate-$pair.toml" \
-            "$work/requests" 300 "$scenario" 2>/dev/null | sed "s/^/    /"
+        perf record -q -F 250 --call-graph dwarf,16384 -o "$data" -- "$build/bin/wms_render_profile" "$work/wmsgate-$pair.toml" \
+            "$work/requests" "${PROFILE_MAPS:-300}" "$scenario" 2>/dev/null | sed "s/^/    /"
         /usr/bin/python3 "$here/profile_split.py" "$data" "$scenario ${wmsgate_label[$pair]}"
     done
 fi
