@@ -156,13 +156,15 @@ std::pair<double, double> pixel_centre(const GetMapRequest& map, unsigned i, uns
             b.maxy - (j + 0.5) * (b.maxy - b.miny) / map.image.height};
 }
 
-tl::expected<LayerValues, std::error_code> sample_point(const std::string& layer,
-                                                        const std::string& source, int epsg,
-                                                        double x, double y) {
+tl::expected<LayerValues, SampleError> sample_point(const std::string& layer,
+                                                    const std::string& source, int epsg, double x,
+                                                    double y) {
     ensure_gdal_registered();
     QuietGdalErrors quiet;
     GDALDataset* dataset = thread_dataset(source);
-    if (dataset == nullptr) return tl::unexpected(make_error_code(Errc::dataset_unreadable));
+    if (dataset == nullptr)
+        return tl::unexpected(
+            SampleError{make_error_code(Errc::dataset_unreadable), QuietGdalErrors::last_error()});
     LayerValues out{layer, {}, false};
     const auto pixel = to_pixel(*dataset, epsg, x, y);
     if (!pixel) return out;
@@ -176,8 +178,10 @@ tl::expected<LayerValues, std::error_code> sample_point(const std::string& layer
         double value = 0;
         if (band->RasterIO(GF_Read, px, py, 1, 1, &value, 1, 1, GDT_Float64, 0, 0, nullptr) !=
             CE_None) {
+            // GDAL's reason first: closing the handle may leave messages of its own.
+            SampleError failed{make_error_code(Errc::render_failed), QuietGdalErrors::last_error()};
             forget_thread_dataset(source);
-            return tl::unexpected(make_error_code(Errc::render_failed));
+            return tl::unexpected(std::move(failed));
         }
         int has_nodata = FALSE;
         const double nodata = band->GetNoDataValue(&has_nodata);

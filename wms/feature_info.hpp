@@ -20,11 +20,16 @@ struct LayerValues {
     bool inside = false;
 };
 
+struct SampleError {
+    std::error_code code;  // Errc::dataset_unreadable or Errc::render_failed
+    std::string gdal;      // GDAL's own message, if it gave one
+};
+
 // The band values of `source` at map coordinates (x, y) of EPSG:`epsg`
 // (x first). Uses this thread's dataset handle.
-tl::expected<LayerValues, std::error_code> sample_point(const std::string& layer,
-                                                        const std::string& source, int epsg,
-                                                        double x, double y);
+tl::expected<LayerValues, SampleError> sample_point(const std::string& layer,
+                                                    const std::string& source, int epsg, double x,
+                                                    double y);
 
 // The cell (column, row) holding dataset pixel/line position (x, y) in a
 // width × height raster; nullopt outside it or for a non-finite position.

@@ -77,6 +77,13 @@ tl::expected<MapJob, ServiceException> map_job(const GetMapRequest& request,
     return job;
 }
 
+// The log line's words for a layer GDAL failed on: ours, then GDAL's own.
+std::string layer_failure(const std::string& layer, const std::error_code& code,
+                          const std::string& gdal) {
+    return "layer '" + layer + "': " + code.message() +
+           (gdal.empty() ? "" : " (GDAL: " + gdal + ")");
+}
+
 Response server_failure(WmsVersion version, std::string what) {
     Response response =
         exception_response({ExceptionCode::none, "The request could not be served"}, version, 500);
@@ -94,7 +101,7 @@ Handler::Handler(ServiceConfig service, LayerCatalog catalog)
 }
 
 Response Handler::handle(std::string_view target, const ClientView& view,
-                         std::stop_token stop) const {
+                         const std::stop_token& stop) const {
     const std::size_t question = target.find('?');
     const std::string_view path = target.substr(0, question);
     const std::string_view query =
@@ -156,10 +163,8 @@ Response Handler::render_and_encode(const GetMapRequest& request, const MapJob& 
     auto image = render_map(job);
     if (!image) {
         const auto& failed = image.error();
-        return server_failure(request.version,
-                              "layer '" + request.layers[failed.layer] +
-                                  "': " + failed.code.message() +
-                                  (failed.gdal.empty() ? "" : " (GDAL: " + failed.gdal + ")"));
+        return server_failure(
+            request.version, layer_failure(request.layers[failed.layer], failed.code, failed.gdal));
     }
     auto bytes = encode_image(*image, request.image.format, job.transparent,
                               {service_.png_compression, service_.jpeg_quality});
@@ -201,8 +206,8 @@ Response Handler::get_feature_info(const GetFeatureInfoRequest& request,
         }
         auto sampled = sample_point(layer->name, layer->source, request.map.crs.epsg, x, y);
         if (!sampled) {
-            return server_failure(version,
-                                  "layer '" + layer->name + "': " + sampled.error().message());
+            return server_failure(
+                version, layer_failure(layer->name, sampled.error().code, sampled.error().gdal));
         }
         values.push_back(std::move(*sampled));
     }

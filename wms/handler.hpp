@@ -55,7 +55,7 @@ class Handler {
     // `stop` is triggered, a map being drawn stops at its next band of rows
     // and the response is a 500 nobody should send.
     Response handle(std::string_view target, const ClientView& view,
-                    std::stop_token stop = {}) const;
+                    const std::stop_token& stop = {}) const;
 
     const LayerCatalog& catalog() const { return catalog_; }
     const ServiceConfig& service() const { return service_; }

@@ -187,12 +187,47 @@ TEST(CorruptDataset, MidUseIsAServerErrorNotAnEmptyMap) {
     EXPECT_EQ(broken.body.find("<?xml"), 0u);
     const auto valid = test::xmllint_validate_wms(broken.body);
     EXPECT_EQ(valid.status, 0) << valid.output;
-    // One line for the log names the layer; the client is told nothing of files.
+    // One line for the log names the layer and what GDAL said; the client is
+    // told nothing of files.
     EXPECT_NE(broken.failure.find("layer 'ortho'"), std::string::npos) << broken.failure;
+    EXPECT_NE(broken.failure.find(" (GDAL: "), std::string::npos) << broken.failure;
     EXPECT_EQ(broken.body.find(path), std::string::npos);
+    EXPECT_EQ(broken.body.find("GDAL"), std::string::npos) << broken.body;
 
     // Parts of the file that are intact are still served.
     EXPECT_EQ(handler.handle(map_target("ortho", "10,400,100,490"), view).status, 200u);
+}
+
+TEST(CorruptDataset, FeatureInfoCarriesGdalsMessageIntoTheLogLine) {
+    TempDir dir("wmsgate-render");
+    const std::string path = dir.file("ortho.tif");
+    write_tiled_rgb(path);
+    const Handler handler = handler_for({test::layer("ortho", "Ortho", path)});
+    const ClientView view{"t", {"ortho"}};
+    // Pixel (16, 16) of a 32x32 map over `bbox`.
+    const auto info = [](const std::string& bbox) {
+        return "/wms?SERVICE=WMS&REQUEST=GetFeatureInfo&VERSION=1.3.0&LAYERS=ortho&STYLES="
+               "&CRS=CRS:84&BBOX=" +
+               bbox +
+               "&WIDTH=32&HEIGHT=32&FORMAT=image/png&QUERY_LAYERS=ortho&I=16&J=16"
+               "&INFO_FORMAT=text/plain";
+    };
+    // This thread now holds the dataset open, having read the north-west
+    // tile only (GDAL's block cache would answer a second read of a tile).
+    const auto fine = handler.handle(info("10,400,100,490"), view);
+    ASSERT_EQ(fine.status, 200u) << fine.body;
+    ASSERT_NE(fine.body.find("band_1 = "), std::string::npos) << fine.body;
+
+    corrupt_tile(path, 1, 1);
+    const auto broken = handler.handle(info("300,10,500,200"), view);
+    EXPECT_EQ(broken.status, 500u) << broken.body;
+    EXPECT_EQ(broken.failure.rfind("layer 'ortho': ", 0), 0u) << broken.failure;
+    // GDAL's words (the TIFF driver names what failed), on one line.
+    const auto gdal = broken.failure.find(" (GDAL: ");
+    ASSERT_NE(gdal, std::string::npos) << broken.failure;
+    EXPECT_GT(broken.failure.size(), gdal + std::string(" (GDAL: )").size() + 10) << broken.failure;
+    EXPECT_EQ(broken.failure.find('\n'), std::string::npos) << broken.failure;
+    EXPECT_EQ(broken.body.find("GDAL"), std::string::npos) << broken.body;
 }
 
 TEST(CorruptDataset, RenderNamesTheFailingLayer) {
