@@ -52,7 +52,7 @@ class Category final : public std::error_category {
             case Errc::netlink_protocol:
                 return "malformed or unexpected netlink reply from the kernel";
             case Errc::netlink_dump_interrupted:
-                return "the WireGuard device kept changing while it was read; try again";
+                return "the network device kept changing while it was read; try again";
             case Errc::backend_mismatch:
                 return "the interface is a WireGuard device of the other backend (kernel vs "
                        "wireguard-go); set [interface] backend to match it, or remove it";

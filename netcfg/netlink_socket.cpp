@@ -7,9 +7,7 @@
 #include <cerrno>
 #include <ctime>
 
-#include "netcfg/errors.hpp"
-#include "netcfg/netlink_ack.hpp"
-#include "netcfg/netlink_attr.hpp"
+#include "netcfg/netlink_reply.hpp"
 
 namespace wmsgate::netcfg {
 namespace {
@@ -72,32 +70,13 @@ tl::expected<void, std::error_code> NetlinkSocket::transact(NetlinkMessage& requ
 
 tl::expected<void, std::error_code> NetlinkSocket::receive(std::uint32_t seq,
                                                            const OnMessage& on_message) {
-    bool interrupted = false;
-    tl::expected<void, std::error_code> handler_result;
+    NetlinkReply reply(port_id_, seq, on_message);
     while (true) {
         const ssize_t n = mnl_socket_recvfrom(socket_.get(), buffer_.data(), buffer_.size());
         if (n < 0) return tl::unexpected(last_errno());
-        int len = static_cast<int>(n);
-        auto* nlh = reinterpret_cast<const nlmsghdr*>(buffer_.data());
-        for (; nlattr_read::message_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len)) {
-            if (!mnl_nlmsg_portid_ok(nlh, port_id_) || !mnl_nlmsg_seq_ok(nlh, seq)) continue;
-            if (nlh->nlmsg_flags & NLM_F_DUMP_INTR) interrupted = true;
-            if (nlh->nlmsg_type == NLMSG_ERROR || nlh->nlmsg_type == NLMSG_DONE) {
-                const auto ack = decode_ack(nlh);
-                if (!ack) return tl::unexpected(make_error_code(Errc::netlink_protocol));
-                if (ack->error != 0) {
-                    last_error_text_ = ack->message;
-                    return tl::unexpected(kernel_error_code(ack->error));
-                }
-                if (!handler_result) return handler_result;
-                if (interrupted)
-                    return tl::unexpected(make_error_code(Errc::netlink_dump_interrupted));
-                return {};
-            }
-            if (nlh->nlmsg_type < NLMSG_MIN_TYPE) continue;  // NOOP, OVERRUN
-            // After a handler fails, the rest is read but not handed on, so
-            // the next request does not find this one's leftovers.
-            if (handler_result && on_message) handler_result = on_message(nlh);
+        if (reply.read(buffer_.data(), static_cast<std::size_t>(n))) {
+            last_error_text_ = reply.error_text();
+            return reply.result();
         }
     }
 }

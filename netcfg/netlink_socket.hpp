@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "netcfg/netlink_message.hpp"
+#include "netcfg/netlink_reply.hpp"
 
 struct mnl_socket;
 struct nlmsghdr;
@@ -22,16 +23,15 @@ class NetlinkSocket {
   public:
     static tl::expected<NetlinkSocket, std::error_code> open(int protocol);
 
-    using OnMessage = std::function<tl::expected<void, std::error_code>(const nlmsghdr*)>;
+    using OnMessage = NetlinkReply::OnMessage;
 
     // Sends `request` (its sequence number is set here) and hands each data
     // message of the reply to `on_message`, up to the kernel's ack or the end
-    // of the dump. An error ack gives kernel_error_code(errno), with the
-    // kernel's explanation, if it sent one, in last_error_text(). A dump any
-    // of whose messages was flagged NLM_F_DUMP_INTR (the object changed while
-    // it was being read) is still read to its end, then gives
-    // Errc::netlink_dump_interrupted. The receive buffer is wiped before
-    // returning, since replies may carry keys.
+    // of the dump, as NetlinkReply reads it: an error ack gives
+    // kernel_error_code(errno), with the kernel's explanation, if it sent
+    // one, in last_error_text(); an interrupted dump (the object changed
+    // while it was being read) gives Errc::netlink_dump_interrupted. The
+    // receive buffer is wiped before returning, since replies may carry keys.
     tl::expected<void, std::error_code> transact(NetlinkMessage& request,
                                                  const OnMessage& on_message);
 

@@ -12,7 +12,7 @@
 
 #include "netcfg/errors.hpp"
 #include "netcfg/interface_name.hpp"
-#include "netcfg/netlink_ack.hpp"
+#include "netcfg/netlink_reply.hpp"
 #include "netcfg/rtnetlink_codec.hpp"
 
 namespace wmsgate::netcfg {
@@ -54,14 +54,20 @@ tl::expected<void, std::error_code> Rtnetlink::transact(nlmsghdr* request, Callb
     if (mnl_socket_sendto(socket_.get(), request, request->nlmsg_len) < 0)
         return tl::unexpected(std::error_code(errno, std::system_category()));
 
+    // The callbacks decode and keep what they need; one that returns
+    // MNL_CB_ERROR found a message it cannot read.
+    const NetlinkReply::OnMessage on_message =
+        [&](const nlmsghdr* nlh) -> tl::expected<void, std::error_code> {
+        if (callback != nullptr && callback(nlh, data) == MNL_CB_ERROR)
+            return tl::unexpected(make_error_code(Errc::netlink_protocol));
+        return {};
+    };
+    NetlinkReply reply(port_id_, request->nlmsg_seq, on_message);
     std::vector<char> buf(receive_buffer_size);
     while (true) {
         const ssize_t n = mnl_socket_recvfrom(socket_.get(), buf.data(), buf.size());
         if (n < 0) return tl::unexpected(std::error_code(errno, std::system_category()));
-        const int ret = mnl_cb_run(buf.data(), static_cast<std::size_t>(n), request->nlmsg_seq,
-                                   port_id_, callback, data);
-        if (ret < 0) return tl::unexpected(kernel_error_code(errno));
-        if (ret == MNL_CB_STOP) return {};
+        if (reply.read(buf.data(), static_cast<std::size_t>(n))) return reply.result();
     }
 }
 

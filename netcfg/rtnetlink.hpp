@@ -66,7 +66,8 @@ class Rtnetlink {
     Rtnetlink(Socket socket, std::uint32_t port_id)
         : socket_(std::move(socket)), port_id_(port_id) {}
     // Sends `request` and runs `callback` on the reply's data messages until
-    // the kernel's ack or the dump's end.
+    // the kernel's ack or the dump's end, as NetlinkReply reads them (not
+    // mnl_cb_run: see there why).
     tl::expected<void, std::error_code> transact(nlmsghdr* request, Callback callback, void* data);
     // RTM_NEWLINK on an existing link: flags under `change`, and the MTU unless 0.
     tl::expected<void, std::error_code> change_link(int ifindex, unsigned flags, unsigned change,

@@ -1,9 +1,9 @@
 // Netlink replies as the kernel backend decodes them: acks and errors
 // (extended acks included), rtnetlink's address and link dumps, the generic
 // netlink family lookup, and the WireGuard device dump, whose peers merge
-// across messages. The input is a
-// receive buffer, walked message by message with libmnl as NetlinkSocket
-// walks what recv() returned; the socket layer adds no other checks.
+// across messages. The input is a receive buffer, read by NetlinkReply as
+// both sockets read what recv() returned, and walked message by message
+// for the decoders; the socket layer adds no other checks.
 
 #include <libmnl/libmnl.h>
 
@@ -15,6 +15,7 @@
 #include "netcfg/genl_codec.hpp"
 #include "netcfg/netlink_ack.hpp"
 #include "netcfg/netlink_attr.hpp"
+#include "netcfg/netlink_reply.hpp"
 #include "netcfg/rtnetlink_codec.hpp"
 #include "netcfg/wg_device.hpp"
 #include "netcfg/wg_netlink_codec.hpp"
@@ -29,6 +30,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     wmsgate::netcfg::DeviceDumpDecoder dump;
     wmsgate::netcfg::AddressDump addresses{7, {}};
     wmsgate::netcfg::Rtnetlink::LinkInfo link;
+    // Port and sequence number 0 accept every message.
+    const wmsgate::netcfg::NetlinkReply::OnMessage on_message =
+        [&](const nlmsghdr* message) -> tl::expected<void, std::error_code> {
+        wmsgate::netcfg::on_address(message, &addresses);
+        return {};
+    };
+    wmsgate::netcfg::NetlinkReply reply(0, 0, on_message);
+    (void)reply.read(aligned.data(), size);
     for (; wmsgate::netcfg::nlattr_read::message_ok(nlh, length);
          nlh = mnl_nlmsg_next(nlh, &length)) {
         (void)wmsgate::netcfg::decode_ack(nlh);
