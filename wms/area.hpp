@@ -57,6 +57,9 @@ class Area {
     AreaMask mask(int epsg, const MapBox& box, unsigned width, unsigned height) const {
         return outline(epsg)->mask(box, width, height);
     }
+    void mask(int epsg, const MapBox& box, unsigned width, unsigned height, AreaMask& out) const {
+        outline(epsg)->mask(box, width, height, out);
+    }
 
     // Changes whenever the geometry or its CRS does; equal for equal areas.
     std::uint64_t fingerprint() const { return fingerprint_; }

@@ -3,17 +3,20 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <limits>
 
 namespace wmsgate::wms {
 namespace {
 
-// Columns whose centre lies in [left, right) of a row `width` wide.
-void fill_span(double left, double right, unsigned width, std::uint8_t* row) {
+// Sets the columns whose centre lies in [left, right) of a row `width`
+// wide; returns how many.
+std::size_t fill_span(double left, double right, unsigned width, std::uint8_t* row) {
     const double first = std::max(0.0, std::ceil(left - 0.5));
     const double end = std::min(double(width), std::ceil(right - 0.5));
-    if (first < end)
-        std::memset(row + static_cast<std::size_t>(first), 1,
-                    static_cast<std::size_t>(end - first));
+    if (!(first < end)) return 0;
+    const auto n = static_cast<std::size_t>(end - first);
+    std::memset(row + static_cast<std::size_t>(first), 1, n);
+    return n;
 }
 
 // Liang-Barsky: the part of segment a-b inside `box`, if any.
@@ -61,8 +64,29 @@ AreaOutline::AreaOutline(std::vector<std::vector<Point>> rings) {
             ring.pop_back();
         if (ring.size() < 3) continue;
         for (const auto& p : ring) extend(envelope_, p);
+        for (std::size_t i = 0; i < ring.size(); ++i)
+            edges_.push_back({ring[i], ring[(i + 1) % ring.size()]});
         rings_.push_back(std::move(ring));
     }
+    if (!envelope_) return;
+    // About eight edges a band on average; an edge is listed in every band
+    // its y range reaches.
+    const std::size_t bands = std::clamp<std::size_t>(edges_.size() / 8, 1, 4096);
+    band_height_ = (envelope_->maxy - envelope_->miny) / double(bands);
+    bands_.resize(bands);
+    first_band_.reserve(edges_.size());
+    for (std::uint32_t i = 0; i < edges_.size(); ++i) {
+        const auto [low, high] = std::minmax(edges_[i].a.y, edges_[i].b.y);
+        const std::size_t first = band_of(low), last = band_of(high);
+        first_band_.push_back(static_cast<std::uint32_t>(first));
+        for (std::size_t b = first; b <= last; ++b) bands_[b].push_back(i);
+    }
+}
+
+std::size_t AreaOutline::band_of(double y) const {
+    if (!(band_height_ > 0)) return 0;
+    const double band = std::floor((y - envelope_->miny) / band_height_);
+    return static_cast<std::size_t>(std::clamp(band, 0.0, double(bands_.size() - 1)));
 }
 
 std::size_t AreaOutline::vertices() const {
@@ -71,92 +95,132 @@ std::size_t AreaOutline::vertices() const {
     return n;
 }
 
-std::vector<AreaOutline::PixelEdge> AreaOutline::pixel_edges(const MapBox& box, unsigned width,
-                                                             unsigned height) const {
+AreaOutline::Selection AreaOutline::select(const MapBox& box, unsigned width, unsigned height,
+                                           unsigned row0, unsigned row1) const {
+    Selection out;
+    out.left_parity.assign(row1 - row0 + 1, 0);
     const double sx = width / (box.maxx - box.minx);
     const double sy = height / (box.maxy - box.miny);
-    std::vector<PixelEdge> edges;
-    for (const auto& ring : rings_) {
-        for (std::size_t i = 0; i < ring.size(); ++i) {
-            const Point& a = ring[i];
-            const Point& b = ring[(i + 1) % ring.size()];
-            const double ax = (a.x - box.minx) * sx, ay = (box.maxy - a.y) * sy;
-            const double bx = (b.x - box.minx) * sx, by = (box.maxy - b.y) * sy;
+    // The map y range of these rows' centre lines, widened a little: the
+    // bands only preselect, the row test below decides.
+    const double top = box.maxy - row0 / sy, bottom = box.maxy - row1 / sy;
+    const std::size_t first = band_of(bottom), last = band_of(top);
+    for (std::size_t band = first; band <= last && band < bands_.size(); ++band) {
+        for (const std::uint32_t i : bands_[band]) {
+            // Each edge once: in its own first band, or in the first band
+            // looked at when it starts below that.
+            if (first_band_[i] != band && !(band == first && first_band_[i] < first)) continue;
+            const Edge& e = edges_[i];
+            const double ay = (box.maxy - e.a.y) * sy, by = (box.maxy - e.b.y) * sy;
+            const double upper = std::min(ay, by), lower = std::max(ay, by);
+            // Cheap tests first: most edges a band offers miss these rows.
+            if (!(upper < row1 - 0.5 && lower > row0 + 0.5 - 1)) continue;
+            const double ax = (e.a.x - box.minx) * sx, bx = (e.b.x - box.minx) * sx;
             if (ay == by) continue;  // horizontal: crosses no row's centre line
-            const double top = std::min(ay, by), bottom = std::max(ay, by);
-            // Rows whose centre line y = row + 0.5 lies in [top, bottom).
-            const double first = std::max(0.0, std::ceil(top - 0.5));
-            const double last = std::min(double(height) - 1, std::ceil(bottom - 0.5) - 1);
-            if (!(first <= last)) continue;
-            edges.push_back({ax, ay, (bx - ax) / (by - ay), int(first), int(last)});
+            // Rows whose centre line y = row + 0.5 lies in [upper, lower).
+            const double first_row = std::max(double(row0), std::ceil(upper - 0.5));
+            const double last_row = std::min(double(row1) - 1, std::ceil(lower - 0.5) - 1);
+            if (!(first_row <= last_row)) continue;
+            // Wholly right of every pixel centre: it only closes spans the
+            // map never sees. Wholly left: it flips the parity of its rows.
+            if (std::min(ax, bx) >= width) continue;
+            if (std::max(ax, bx) < 0) {
+                out.left_parity[std::size_t(first_row) - row0] ^= 1;
+                out.left_parity[std::size_t(last_row) + 1 - row0] ^= 1;
+                continue;
+            }
+            out.inner.push_back({ax, ay, (bx - ax) / (by - ay), int(first_row), int(last_row)});
         }
     }
-    return edges;
+    // From flips at the rows where edges begin and end to the parity of
+    // each row.
+    for (std::size_t r = 1; r < out.left_parity.size(); ++r)
+        out.left_parity[r] ^= out.left_parity[r - 1];
+    return out;
+}
+
+std::size_t AreaOutline::fill(const MapBox& box, unsigned width, unsigned height, unsigned row0,
+                              unsigned row1, std::uint8_t* rows, std::uint8_t* touched) const {
+    auto selection = select(box, width, height, row0, row1);
+    auto& edges = selection.inner;
+    // Scanline fill: edges enter the active list at their first row and
+    // leave after their last; each row's crossings, sorted, pair up into
+    // the spans inside. An odd number of edges left of the map opens a
+    // span at its left border; a span still open at the end runs to the
+    // right border (its closing edges lie beyond it).
+    // Edges by first row: a counting sort, as rows are few and edges many.
+    std::vector<std::uint32_t> starts(row1 - row0 + 1, 0);
+    for (const PixelEdge& e : edges) ++starts[std::size_t(e.first_row) - row0 + 1];
+    for (std::size_t r = 1; r < starts.size(); ++r) starts[r] += starts[r - 1];
+    std::vector<const PixelEdge*> by_row(edges.size());
+    {
+        std::vector<std::uint32_t> at(starts.begin(), starts.end() - 1);
+        for (const PixelEdge& e : edges) by_row[at[std::size_t(e.first_row) - row0]++] = &e;
+    }
+    std::vector<const PixelEdge*> active;
+    std::vector<double> crossings;
+    std::size_t next = 0, covered = 0;
+    for (unsigned row = row0; row < row1; ++row) {
+        while (next < by_row.size() && by_row[next]->first_row <= int(row))
+            active.push_back(by_row[next++]);
+        active.erase(std::remove_if(active.begin(), active.end(),
+                                    [row](const PixelEdge* e) { return e->last_row < int(row); }),
+                     active.end());
+        const bool open_at_left = selection.left_parity[row - row0] != 0;
+        if (active.empty() && !open_at_left) continue;
+        const double centre = row + 0.5;
+        crossings.clear();
+        constexpr double far = std::numeric_limits<double>::infinity();
+        if (open_at_left) crossings.push_back(-far);
+        for (const PixelEdge* e : active) crossings.push_back(e->x0 + (centre - e->y0) * e->dxdy);
+        std::sort(crossings.begin(), crossings.end());
+        if (crossings.size() % 2 == 1) crossings.push_back(far);
+        std::uint8_t* line = rows + std::size_t(row - row0) * width;
+        std::size_t set = 0;
+        for (std::size_t k = 0; k + 1 < crossings.size(); k += 2)
+            set += fill_span(crossings[k], crossings[k + 1], width, line);
+        if (touched != nullptr) touched[row - row0] = set != 0;
+        covered += set;
+    }
+    return covered;
 }
 
 AreaMask AreaOutline::mask(const MapBox& box, unsigned width, unsigned height) const {
     AreaMask out;
+    mask(box, width, height, out);
+    return out;
+}
+
+void AreaOutline::mask(const MapBox& box, unsigned width, unsigned height, AreaMask& out) const {
     out.width = width;
     out.height = height;
+    out.cover = AreaMask::Cover::none;
+    out.inside.clear();
+    out.row_touched.clear();
     if (width == 0 || height == 0 || !envelope_ || envelope_->maxx < box.minx ||
         envelope_->minx > box.maxx || envelope_->maxy < box.miny || envelope_->miny > box.maxy)
-        return out;
-
-    // Scanline fill: edges enter the active list at their first row and
-    // leave after their last; each row's crossings, sorted, pair up into
-    // the spans inside.
-    auto edges = pixel_edges(box, width, height);
-    std::sort(edges.begin(), edges.end(),
-              [](const PixelEdge& a, const PixelEdge& b) { return a.first_row < b.first_row; });
+        return;
+    // assign() keeps the capacity of a reused mask: no allocation per map.
     out.inside.assign(std::size_t(width) * height, 0);
     out.row_touched.assign(height, 0);
-    std::vector<const PixelEdge*> active;
-    std::vector<double> crossings;
-    std::size_t next = 0;
-    std::size_t covered = 0;
-    for (unsigned row = 0; row < height; ++row) {
-        while (next < edges.size() && edges[next].first_row <= int(row))
-            active.push_back(&edges[next++]);
-        active.erase(std::remove_if(active.begin(), active.end(),
-                                    [row](const PixelEdge* e) { return e->last_row < int(row); }),
-                     active.end());
-        if (active.empty()) continue;
-        const double centre = row + 0.5;
-        crossings.clear();
-        for (const PixelEdge* e : active) crossings.push_back(e->x0 + (centre - e->y0) * e->dxdy);
-        std::sort(crossings.begin(), crossings.end());
-        std::uint8_t* line = out.inside.data() + std::size_t(row) * width;
-        for (std::size_t k = 0; k + 1 < crossings.size(); k += 2)
-            fill_span(crossings[k], crossings[k + 1], width, line);
-        const auto n = static_cast<std::size_t>(std::count(line, line + width, 1));
-        out.row_touched[row] = n != 0;
-        covered += n;
-    }
-    if (covered == 0) {
-        out.inside.clear();
-        out.row_touched.clear();
-    } else if (covered == std::size_t(width) * height) {
-        out.cover = AreaMask::Cover::all;
+    const std::size_t covered =
+        fill(box, width, height, 0, height, out.inside.data(), out.row_touched.data());
+    if (covered == 0 || covered == std::size_t(width) * height) {
+        out.cover = covered == 0 ? AreaMask::Cover::none : AreaMask::Cover::all;
         out.inside.clear();
         out.row_touched.clear();
     } else {
         out.cover = AreaMask::Cover::part;
     }
-    return out;
 }
 
 bool AreaOutline::covers_pixel(const MapBox& box, unsigned width, unsigned height, unsigned column,
                                unsigned row) const {
-    if (column >= width || row >= height) return false;
-    const double centre_x = column + 0.5, centre_y = row + 0.5;
-    // Crossings left of or at the centre, by the mask's rules: the centre
-    // is inside when their number is odd.
-    std::size_t left = 0;
-    for (const PixelEdge& e : pixel_edges(box, width, height)) {
-        if (e.first_row > int(row) || e.last_row < int(row)) continue;
-        if (e.x0 + (centre_y - e.y0) * e.dxdy <= centre_x) ++left;
-    }
-    return left % 2 == 1;
+    if (column >= width || row >= height || !envelope_) return false;
+    // The mask's own code, for this one row.
+    std::vector<std::uint8_t> line(width, 0);
+    fill(box, width, height, row, row + 1, line.data(), nullptr);
+    return line[column] != 0;
 }
 
 bool AreaOutline::inside(double x, double y) const {

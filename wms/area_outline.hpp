@@ -49,6 +49,8 @@ class AreaOutline {
     // left and top edges and outside for right and bottom ones, so two
     // areas sharing an edge never both claim a pixel.
     AreaMask mask(const MapBox& box, unsigned width, unsigned height) const;
+    // The same into `out`, reusing its memory (a render thread keeps one).
+    void mask(const MapBox& box, unsigned width, unsigned height, AreaMask& out) const;
 
     // The mask's answer for one pixel, without making the whole mask.
     bool covers_pixel(const MapBox& box, unsigned width, unsigned height, unsigned column,
@@ -58,17 +60,40 @@ class AreaOutline {
     std::optional<MapBox> clipped_envelope(const MapBox& box) const;
 
   private:
+    struct Edge {
+        Point a, b;
+    };
     // An edge in a map's pixel space (y down), with the rows whose centre
     // line it crosses.
     struct PixelEdge {
         double x0, y0, dxdy;
         int first_row, last_row;
     };
-    std::vector<PixelEdge> pixel_edges(const MapBox& box, unsigned width, unsigned height) const;
+    // The edges that matter to rows [row0, row1) of a map: those that may
+    // cross its pixels, and (as a count per row, parity is all that
+    // counts) those wholly left of it. Edges wholly right of the map, above
+    // or below those rows are left out: they change no pixel.
+    struct Selection {
+        std::vector<PixelEdge> inner;
+        std::vector<std::uint8_t> left_parity;  // per row of [row0, row1)
+    };
+    Selection select(const MapBox& box, unsigned width, unsigned height, unsigned row0,
+                     unsigned row1) const;
+    // Rows [row0, row1) of the mask into `rows` (zeroed, width bytes each);
+    // returns the pixels set, and marks each row with any in `touched`.
+    std::size_t fill(const MapBox& box, unsigned width, unsigned height, unsigned row0,
+                     unsigned row1, std::uint8_t* rows, std::uint8_t* touched) const;
     bool inside(double x, double y) const;
 
     std::vector<std::vector<Point>> rings_;
     std::optional<MapBox> envelope_;
+    // Every edge, and for each horizontal band of the envelope the edges
+    // reaching into it, so that a map looks only at the edges near it.
+    std::vector<Edge> edges_;
+    std::vector<std::uint32_t> first_band_;  // per edge
+    std::vector<std::vector<std::uint32_t>> bands_;
+    double band_height_ = 0;
+    std::size_t band_of(double y) const;
 };
 
 }  // namespace wmsgate::wms

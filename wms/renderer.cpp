@@ -20,6 +20,14 @@ constexpr unsigned strip_pixels = 1u << 20;
 // (a 1024x768 map needs about 7 MB); a huge map's are freed after it.
 constexpr std::size_t kept_window_bytes = std::size_t{8} << 20;
 
+// Frees the thread's mask after a map that needed a large one.
+struct TrimMaskAfterUse {
+    AreaMask& mask;
+    ~TrimMaskAfterUse() {
+        if (mask.inside.capacity() > kept_window_bytes) mask = AreaMask{};
+    }
+};
+
 // Frees the thread's window buffers after a map that needed large ones.
 struct TrimAfterUse {
     SourceWindow& window;
@@ -37,9 +45,12 @@ tl::expected<void, std::error_code> draw_layer(const LayerJob& layer, const MapJ
                                                RgbaImage& map) {
     // The mask comes first: a map wholly outside the client's area never
     // touches the data, and its pixels stay exactly as the map began.
-    AreaMask mask;
+    // Per thread and kept, like the window below: no allocation per map.
+    thread_local AreaMask mask;
+    const TrimMaskAfterUse trim_mask{mask};
+    mask.cover = AreaMask::Cover::all;
     if (layer.area) {
-        mask = layer.area->mask(job.epsg, job.bbox, job.width, job.height);
+        layer.area->mask(job.epsg, job.bbox, job.width, job.height, mask);
         if (mask.cover == AreaMask::Cover::none) return {};
     }
     const bool partial = mask.cover == AreaMask::Cover::part;
