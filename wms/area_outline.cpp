@@ -114,7 +114,7 @@ AreaOutline::Selection AreaOutline::select(const MapBox& box, unsigned width, un
             const double ay = (box.maxy - e.a.y) * sy, by = (box.maxy - e.b.y) * sy;
             const double upper = std::min(ay, by), lower = std::max(ay, by);
             // Cheap tests first: most edges a band offers miss these rows.
-            if (!(upper < row1 - 0.5 && lower > row0 + 0.5 - 1)) continue;
+            if (!(upper <= row1 - 0.5 && lower > row0 + 0.5)) continue;
             const double ax = (e.a.x - box.minx) * sx, bx = (e.b.x - box.minx) * sx;
             if (ay == by) continue;  // horizontal: crosses no row's centre line
             // Rows whose centre line y = row + 0.5 lies in [upper, lower).

@@ -102,6 +102,18 @@ TEST(AreaMask, OnePixelAnswerAgreesWithTheMask) {
             EXPECT_EQ(outline->covers_pixel(grid, 40, 30, x, y), at(mask, x, y)) << x << "," << y;
 }
 
+TEST(AreaMask, OnePixelAnswerAgreesOnEdgesThroughCentres) {
+    // Every vertex on a pixel centre: all ties, decided alike.
+    const auto area =
+        wkt_area("POLYGON((2.5 2.5,12.5 2.5,12.5 7.5,6.5 7.5,6.5 15.5,2.5 15.5,2.5 2.5))");
+    const auto mask = area->mask(4326, grid, 20, 20);
+    const auto outline = area->outline(4326);
+    for (unsigned y = 0; y < 20; ++y)
+        for (unsigned x = 0; x < 20; ++x)
+            EXPECT_EQ(outline->covers_pixel(grid, 20, 20, x, y), at(mask, x, y)) << x << "," << y;
+    EXPECT_EQ(count(mask), 10u * 5 + 4u * 8);
+}
+
 TEST(AreaUnion, CoversWhatEitherCovers) {
     const auto a = wkt_area("POLYGON((0 0,8 0,8 8,0 8,0 0))");
     const auto b = wkt_area("POLYGON((5 5,15 5,15 15,5 15,5 5))");
