@@ -9,10 +9,8 @@
 #include <set>
 
 #include "daemon/own_address.hpp"
-#include "daemon/peer_json.hpp"
 #include "daemon/reload_check.hpp"
 #include "daemon/socket_activation.hpp"
-#include "netcfg/converge.hpp"
 #include "netcfg/interface_name.hpp"
 
 namespace wmsgate::daemon {
@@ -58,8 +56,7 @@ std::optional<gid_t> group_id(const std::string& name) {
 // URL clients reach it at (the tunnel address).
 wms::ServiceConfig wms_service(const Config& config) {
     wms::ServiceConfig service = config.wms.service;
-    service.online_resource = "http://" + config.tunnel_ipv4().address.to_string() + ":" +
-                              std::to_string(config.wms.port) + "/wms";
+    service.online_resource = config.wms_url();
     service.layers = config.layers;
     return service;
 }
@@ -129,6 +126,8 @@ tl::expected<void, StartupError> Appliance::start_device() {
     auto opened = netcfg::open_wireguard_device(name, choice);
     if (!opened) return fail("interface " + name + ": " + opened.error().message());
     opened_ = std::move(*opened);
+    peers_ = std::make_unique<provisioning::PeerService>(registry_, *opened_.device,
+                                                         config_.interface.addresses);
     // A kernel link of our name is one a killed run of ours left behind
     // (start-up converges it to the registry): it goes when we stop, as one
     // we create does. An adopted wireguard-go belongs to whoever runs it.
@@ -162,21 +161,23 @@ tl::expected<void, StartupError> Appliance::configure_device() {
         !ok) {
         return fail(ok.error());
     }
-    // Expiries after `reconciled_at_` are the expiry timer's.
-    const auto now = provisioning::Clock::now();
-    reconciled_at_ = std::chrono::time_point_cast<std::chrono::seconds>(now);
-    const netcfg::DesiredDevice desired{server_key_, config_.interface.listen_port,
-                                        device_peers(*peers, now)};
-    auto done = netcfg::converge_device(*opened_.device, desired);
-    if (!done) {
-        return fail("interface " + name + ": configuring WireGuard: " + done.error().message());
+    auto converged =
+        peers_->converge(server_key_, config_.interface.listen_port, provisioning::Clock::now());
+    if (!converged) {
+        const auto& error = converged.error();
+        if (error.stage == provisioning::PeerError::Stage::registry)
+            return fail("peer registry: " + error.code.message());
+        return fail("interface " + name + ": configuring WireGuard: " + error.code.message());
     }
+    // Expiries after this are the expiry timer's.
+    reconciled_at_ = converged->at;
     publish_policy();
-    log_.info("interface configured", {{"INTERFACE", name},
-                                       {"PEERS", std::to_string(desired.peers.size())},
-                                       {"PEERS_REMOVED", std::to_string(done->peers_removed)},
-                                       {"PEERS_WRITTEN", std::to_string(done->peers_written)},
-                                       {"PUBLIC_KEY", server_key_.public_key().base64()}});
+    log_.info("interface configured",
+              {{"INTERFACE", name},
+               {"PEERS", std::to_string(converged->peers_in_service)},
+               {"PEERS_REMOVED", std::to_string(converged->changes.peers_removed)},
+               {"PEERS_WRITTEN", std::to_string(converged->changes.peers_written)},
+               {"PUBLIC_KEY", server_key_.public_key().base64()}});
     return {};
 }
 
@@ -262,7 +263,7 @@ tl::expected<void, StartupError> Appliance::start_control() {
         if (expiry_) expiry_->rearm();
     };
     effects.requests_served = [this](const std::string& peer) { return requests_.served(peer); };
-    peer_commands_ = std::make_unique<PeerCommands>(config_, registry_, *opened_.device,
+    peer_commands_ = std::make_unique<PeerCommands>(config_, registry_, *opened_.device, *peers_,
                                                     server_key_.public_key(), std::move(effects));
 
     expiry_ = std::make_unique<ExpiryTimer>(

@@ -19,6 +19,7 @@
 #include "netcfg/rtnetlink.hpp"
 #include "netcfg/wg_backend.hpp"
 #include "netcfg/wg_device.hpp"
+#include "provisioning/peer_service.hpp"
 #include "provisioning/registry.hpp"
 #include "wms/server.hpp"
 
@@ -81,6 +82,7 @@ class Appliance {
     LivePolicy policy_;
     RequestCounter requests_;
     Metrics metrics_;
+    std::unique_ptr<provisioning::PeerService> peers_;
     std::unique_ptr<PeerCommands> peer_commands_;
     std::unique_ptr<wms::Server> wms_;
     std::unique_ptr<ControlServer> control_;

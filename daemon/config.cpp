@@ -502,6 +502,10 @@ const netcfg::IpPrefix& Config::tunnel_ipv4() const {
                          [](const auto& p) { return p.address.is_v4() && p.length < 31; });
 }
 
+std::string Config::wms_url() const {
+    return "http://" + tunnel_ipv4().address.to_string() + ":" + std::to_string(wms.port) + "/wms";
+}
+
 tl::expected<Config, ConfigError> load_config(const std::filesystem::path& file, FileChecks checks,
                                               const AreaLoader& load_area) {
     toml::table root;

@@ -74,6 +74,8 @@ struct Config {
     // The appliance's IPv4 tunnel address with its prefix: the WMS binds to
     // it and peers' addresses come from it. load_config guarantees one.
     const netcfg::IpPrefix& tunnel_ipv4() const;
+    // Where clients reach the WMS: "http://<tunnel IPv4>:<wms port>/wms".
+    std::string wms_url() const;
 };
 
 // A config error a person can fix: "FILE:LINE: KEY: what was expected".

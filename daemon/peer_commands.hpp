@@ -11,7 +11,7 @@
 #include "daemon/control_server.hpp"
 #include "netcfg/key.hpp"
 #include "netcfg/wg_device.hpp"
-#include "provisioning/address_pool.hpp"
+#include "provisioning/peer_service.hpp"
 #include "provisioning/registry.hpp"
 
 namespace wmsgate::daemon {
@@ -30,16 +30,18 @@ struct PeerEffects {
     std::function<std::uint64_t(const std::string& peer)> requests_served;
 };
 
-// The control socket's commands, one member function each. A change goes to
-// the registry first (one transaction, with its audit line) and then to the
-// device, one peer at a time, so a crash in between is repaired by
-// start-up's reconcile; then the policy is updated. A peer taken out of
-// service (revoked, disabled, expired) gets its reply only once it is off the
+// The control socket's commands, one member function each: JSON arguments
+// into PeerService calls, their results into replies and PeerEffects. After a
+// change the policy is updated; a peer taken out of service (revoked,
+// disabled, expired) or re-keyed gets its reply only once it is off the
 // device and its WMS connections are closed.
 class PeerCommands {
   public:
+    // `registry` and `device` are read for list, show and status; changes
+    // go through `peers`, which drives the same two.
     PeerCommands(const Config& config, provisioning::Registry& registry, netcfg::WgDevice& device,
-                 netcfg::PublicKey server_key, PeerEffects effects);
+                 provisioning::PeerService& peers, netcfg::PublicKey server_key,
+                 PeerEffects effects);
 
     void handle(const ControlRequest& request, const Caller& caller, ControlReplyFn reply);
 
@@ -60,9 +62,8 @@ class PeerCommands {
     void set(const nlohmann::json& args, const Caller& caller, ControlReplyFn& reply);
     void disable(const nlohmann::json& args, const Caller& caller, ControlReplyFn& reply);
     void enable(const nlohmann::json& args, const Caller& caller, ControlReplyFn& reply);
-    enum class Service { in, out };
     void set_in_service(const nlohmann::json& args, const Caller& caller, ControlReplyFn& reply,
-                        Service service);
+                        provisioning::InService in);
     void revoke(const nlohmann::json& args, const Caller& caller, ControlReplyFn& reply);
     void rotate(const nlohmann::json& args, const Caller& caller, ControlReplyFn& reply);
     void config(const nlohmann::json& args, const Caller& caller, ControlReplyFn& reply);
@@ -71,31 +72,24 @@ class PeerCommands {
     void status(const nlohmann::json& args, const Caller& caller, ControlReplyFn& reply);
     void audit(const nlohmann::json& args, const Caller& caller, ControlReplyFn& reply);
 
-    // Brings the device in line with one changed peer (on the device when
-    // active, off it otherwise; `old_key` is removed too, after a rotation),
-    // updates the policy, re-arms the expiry timer and, for a peer out of
-    // service or re-keyed, closes its connections before replying.
-    void follow(const provisioning::Peer& peer, const std::optional<netcfg::PublicKey>& old_key,
-                ControlReply answer, ControlReplyFn reply);
-    // The answer to a registry change of peer `name`: its error, or `follow`
-    // with the changed peer as the reply.
+    // Updates the policy and re-arms the expiry timer after a change; closes
+    // the connections the change asks for before replying.
+    void follow(const provisioning::PeerChanged& changed, ControlReply answer,
+                ControlReplyFn reply);
+    // The answer to a change of peer `name`: the registry's refusal, or
+    // `follow` with the changed peer as the reply.
     void follow_change(const std::string& name,
-                       tl::expected<provisioning::Peer, std::error_code> changed,
+                       tl::expected<provisioning::PeerChanged, provisioning::PeerError> changed,
                        ControlReplyFn& reply);
     std::string client_config(const provisioning::Peer& peer,
                               const netcfg::SecretKey* private_key) const;
-    // The address pool, read from the registry on first use.
-    tl::expected<provisioning::AddressPool*, std::error_code> address_pool();
 
     const Config& config_;
     provisioning::Registry& registry_;
     netcfg::WgDevice& device_;
+    provisioning::PeerService& peers_;
     netcfg::PublicKey server_key_;
     PeerEffects effects_;
-    // Kept between adds; dropped (and read again) should the registry ever
-    // disagree with it.
-    std::optional<provisioning::AddressPool> pool_;
-    std::vector<netcfg::IpPrefix> pool_prefixes_;  // what pool_ was made for
 };
 
 }  // namespace wmsgate::daemon

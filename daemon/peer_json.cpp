@@ -36,22 +36,4 @@ nlohmann::json audit_json(const provisioning::AuditEntry& entry) {
             {"details", entry.details}};
 }
 
-netcfg::WgPeer device_peer(const provisioning::Peer& peer) {
-    netcfg::WgPeer out;
-    out.public_key = peer.public_key;
-    out.preshared_key = peer.preshared_key;
-    out.allowed_ips = {netcfg::IpPrefix::host(peer.ipv4)};
-    if (peer.ipv6) out.allowed_ips.push_back(netcfg::IpPrefix::host(*peer.ipv6));
-    return out;
-}
-
-std::vector<netcfg::WgPeer> device_peers(const std::vector<provisioning::Peer>& peers,
-                                         provisioning::Clock::time_point now) {
-    std::vector<netcfg::WgPeer> out;
-    out.reserve(peers.size());
-    for (const auto& peer : peers)
-        if (peer.state(now) == provisioning::PeerState::active) out.push_back(device_peer(peer));
-    return out;
-}
-
 }  // namespace wmsgate::daemon

@@ -4,56 +4,20 @@
 #include "daemon/peer_commands.hpp"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <filesystem>
 #include <map>
 #include <memory>
 #include <set>
 
 #include "daemon/live_policy.hpp"
 #include "provisioning/errors.hpp"
+#include "provisioning/peer_service.hpp"
+#include "support/fake_wg_device.hpp"
+#include "support/temp_dir.hpp"
 
 namespace wmsgate::daemon {
 namespace {
-namespace fs = std::filesystem;
 namespace ip = boost::asio::ip;
-
-// Holds peers by public key, records every update; can be told to refuse.
-class FakeDevice final : public netcfg::WgDevice {
-  public:
-    const std::string& interface_name() const override { return name_; }
-    tl::expected<netcfg::WgDeviceState, std::error_code> get() override {
-        if (refuse_get) return tl::unexpected(std::make_error_code(std::errc::io_error));
-        netcfg::WgDeviceState state;
-        for (const auto& [key, peer] : peers) state.peers.push_back(peer);
-        return state;
-    }
-    tl::expected<void, std::error_code> apply(const netcfg::DeviceUpdate& update) override {
-        updates.push_back(update);
-        if (refuse_next) {
-            refuse_next = false;
-            return tl::unexpected(std::make_error_code(std::errc::io_error));
-        }
-        for (const auto& change : update.peers) {
-            const auto key = change.peer.public_key.base64();
-            if (change.kind == netcfg::PeerUpdate::Kind::remove) {
-                peers.erase(key);
-            } else {
-                peers.insert_or_assign(key, change.peer);
-            }
-        }
-        return {};
-    }
-
-    std::map<std::string, netcfg::WgPeer> peers;
-    std::vector<netcfg::DeviceUpdate> updates;
-    bool refuse_next = false;
-    bool refuse_get = false;
-
-  private:
-    std::string name_ = "wgtest0";
-};
 
 wms::LayerConfig layer(std::string name, std::string title = {}) {
     wms::LayerConfig out;
@@ -65,19 +29,17 @@ wms::LayerConfig layer(std::string name, std::string title = {}) {
 class PeerCommandsTest : public ::testing::Test {
   protected:
     void SetUp() override {
-        std::string pattern = (fs::temp_directory_path() / "wmsgate-peers-XXXXXX").string();
-        ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
-        dir_ = pattern;
         config_.interface.addresses = {netcfg::IpPrefix::parse("10.77.0.1/24").value(),
                                        netcfg::IpPrefix::parse("fd77::1/64").value()};
         config_.interface.endpoint = "192.0.2.1:51820";
         config_.groups = {{"survey", {"ortho"}}};
         registry_.emplace(provisioning::Registry::open(dir_ / "registry.sqlite3").value());
+        peers_.emplace(*registry_, device_, config_.interface.addresses);
     }
     void TearDown() override {
         commands_.reset();
+        peers_.reset();
         registry_.reset();
-        fs::remove_all(dir_);
     }
 
     PeerCommands& commands() {
@@ -102,7 +64,7 @@ class PeerCommandsTest : public ::testing::Test {
             effects.requests_served = [](const std::string& peer) {
                 return std::uint64_t{peer == "alice" ? 7u : 0u};
             };
-            commands_.emplace(config_, *registry_, device_,
+            commands_.emplace(config_, *registry_, device_, *peers_,
                               netcfg::SecretKey::generate_private().public_key(),
                               std::move(effects));
         }
@@ -154,10 +116,11 @@ class PeerCommandsTest : public ::testing::Test {
         ASSERT_TRUE(registry_->add(peer));
     }
 
-    fs::path dir_;
+    wmsgate::testing::TempDir dir_{"wmsgate-peers"};
     Config config_;
     std::optional<provisioning::Registry> registry_;
-    FakeDevice device_;
+    netcfg::testing::FakeWgDevice device_{"wgtest0"};
+    std::optional<provisioning::PeerService> peers_;
     LivePolicy policy_;
     std::vector<std::size_t> policy_updates_;
     std::vector<std::vector<ip::address>> disconnected_;
@@ -493,7 +456,7 @@ TEST_F(PeerCommandsTest, StatusJoinsRegistryAndDevice) {
 
 TEST_F(PeerCommandsTest, StatusReportsADeviceThatCannotBeRead) {
     ASSERT_EQ(add("alice").status, ControlStatus::ok);
-    device_.refuse_get = true;
+    device_.refuse_reads = true;
     const auto status = call("status", nlohmann::json::object());
     EXPECT_EQ(status.status, ControlStatus::failed);
     EXPECT_NE(status.error.find("cannot read wgtest0"), std::string::npos) << status.error;

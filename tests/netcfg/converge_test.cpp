@@ -6,7 +6,7 @@
 
 #include <gtest/gtest.h>
 
-#include "fake_wg_device.hpp"
+#include "support/fake_wg_device.hpp"
 
 namespace wmsgate::netcfg {
 namespace {
