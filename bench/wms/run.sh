@@ -221,8 +221,12 @@ fi
 # under perf, self time binned by profile_split.py.
 if ((${#to_profile[@]})) && command -v perf >/dev/null; then
     echo "# profiles (wms_render_profile, one thread, ${PROFILE_MAPS:-300} maps twice; render = read, decode, resample)"
+    declare -A profiled=()
     for item in "${to_profile[@]}"; do
         read -r scenario pair <<<"$item"
+        # Both pairs serve bilinear on a build without the resampling key.
+        [ -z "${profiled[$scenario-${wmsgate_label[$pair]}]:-}" ] || continue
+        profiled[$scenario-${wmsgate_label[$pair]}]=1
         data="$work/perf-$scenario-$pair.data"
         perf record -q -F 250 --call-graph dwarf,16384 -o "$data" -- "$build/bin/wms_render_profile" "$work/wmsgate-$pair.toml" \
             "$work/requests" "${PROFILE_MAPS:-300}" "$scenario" 2>/dev/null | sed "s/^/    /"
