@@ -1,7 +1,6 @@
 #pragma once
 
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <functional>
 #include <memory>
 #include <string>
@@ -13,25 +12,24 @@
 #include "daemon/live_policy.hpp"
 #include "daemon/log.hpp"
 #include "daemon/metrics.hpp"
+#include "daemon/metrics_page.hpp"
 #include "daemon/peer_commands.hpp"
 #include "daemon/request_counter.hpp"
+#include "daemon/startup_error.hpp"
+#include "daemon/wireguard_go_watch.hpp"
 #include "netcfg/key.hpp"
-#include "netcfg/rtnetlink.hpp"
 #include "netcfg/wg_backend.hpp"
-#include "netcfg/wg_device.hpp"
 #include "provisioning/peer_service.hpp"
 #include "provisioning/registry.hpp"
 #include "wms/server.hpp"
 
 namespace wmsgate::daemon {
 
-// A start-up failure, worded for the admin: the cause and the fix.
-struct StartupError {
-    std::string message;
-};
-
-// Everything the daemon runs, brought up in DESIGN.md's order. Destroying it
-// takes down what it set up (wireguard-go removes the interface it made).
+// Everything the daemon runs, brought up in DESIGN.md's order, and wired
+// together: the parts do the work (PeerService, PeerCommands, the WMS
+// server, MetricsPage, ...); this class owns them and passes each what it
+// needs. Destroying it takes down what it set up (wireguard-go removes the
+// interface it made).
 class Appliance {
   public:
     static tl::expected<std::unique_ptr<Appliance>, StartupError> bring_up(
@@ -60,18 +58,16 @@ class Appliance {
 
     tl::expected<void, StartupError> start_device();
     tl::expected<void, StartupError> configure_device();
-    tl::expected<void, StartupError> converge_addresses();
     tl::expected<void, StartupError> start_wms();
+    void start_peer_commands();
+    void start_expiry();
     tl::expected<void, StartupError> start_control();
-    tl::expected<void, StartupError> listen_for_control();
+    void watch_wireguard_go();
+    void after_wireguard_go_restart();
     void publish_policy();
-    void log_access(const wms::AccessRecord& record);
-    void warn_about_dangling_grants();
-    void serve_metrics(const boost::asio::ip::address& client, wms::PageReply reply);
-    void supervise();
+    void record_access(const wms::AccessRecord& record);
     void disconnect(const std::vector<boost::asio::ip::address>& addresses,
                     std::function<void()> closed);
-    void audit_denied(const Caller& caller, const std::string& command);
 
     Config config_;
     boost::asio::io_context& io_;
@@ -83,10 +79,11 @@ class Appliance {
     RequestCounter requests_;
     Metrics metrics_;
     std::unique_ptr<provisioning::PeerService> peers_;
+    std::unique_ptr<MetricsPage> metrics_page_;
     std::unique_ptr<PeerCommands> peer_commands_;
     std::unique_ptr<wms::Server> wms_;
     std::unique_ptr<ControlServer> control_;
-    boost::asio::steady_timer supervise_timer_;
+    std::unique_ptr<WireguardGoWatch> wireguard_go_watch_;
     std::unique_ptr<ExpiryTimer> expiry_;
     // When configure_device last chose the peers in service.
     provisioning::Seconds reconciled_at_{};

@@ -1,6 +1,7 @@
 #include "daemon/command_args.hpp"
 
 #include "provisioning/errors.hpp"
+#include "provisioning/join.hpp"
 #include "provisioning/registry.hpp"
 
 namespace wmsgate::daemon::args {
@@ -14,8 +15,7 @@ ControlReply invalid(std::string message) {
 
 template <class Names>
 std::string joined(const Names& names) {
-    std::string out;
-    for (const auto& name : names) out += (out.empty() ? "" : ", ") + name;
+    auto out = provisioning::joined(names, ", ");
     return out.empty() ? "(none defined)" : out;
 }
 

@@ -10,14 +10,13 @@
 #include <tl/expected.hpp>
 #include <vector>
 
+#include "netcfg/backend_choice.hpp"
 #include "netcfg/ip_prefix.hpp"
 #include "provisioning/policy.hpp"
 #include "wms/area.hpp"
 #include "wms/service_config.hpp"
 
 namespace wmsgate::daemon {
-
-enum class Backend { automatic, kernel, uapi };
 
 struct DaemonSection {
     std::filesystem::path state_dir = "/var/lib/wmsgate";
@@ -31,7 +30,7 @@ struct InterfaceSection {
     std::uint16_t listen_port = 51820;
     std::vector<netcfg::IpPrefix> addresses;  // the first IPv4 one is the WMS address
     std::string endpoint;                     // what client configs dial
-    Backend backend = Backend::automatic;
+    netcfg::BackendChoice backend = netcfg::BackendChoice::automatic;
 };
 
 struct WmsSection {

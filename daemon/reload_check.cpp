@@ -1,5 +1,7 @@
 #include "daemon/reload_check.hpp"
 
+#include <algorithm>
+
 namespace wmsgate::daemon {
 
 std::vector<std::string> keys_needing_restart(const Config& running, const Config& next) {
@@ -26,6 +28,20 @@ std::vector<std::string> keys_needing_restart(const Config& running, const Confi
     differs(running.wms.request_timeout != next.wms.request_timeout, "wms.request_timeout");
     differs(running.wms.write_timeout != next.wms.write_timeout, "wms.write_timeout");
     return keys;
+}
+
+DanglingGrants dangling_grants(const std::vector<provisioning::Peer>& peers, const Config& config) {
+    DanglingGrants out;
+    for (const auto& peer : peers) {
+        for (const auto& group : peer.groups)
+            if (!config.groups.contains(group)) out.groups.insert(group);
+        for (const auto& layer : peer.layers) {
+            const bool known = std::any_of(config.layers.begin(), config.layers.end(),
+                                           [&](const auto& l) { return l.name == layer; });
+            if (!known) out.layers.insert(layer);
+        }
+    }
+    return out;
 }
 
 }  // namespace wmsgate::daemon

@@ -9,17 +9,12 @@
 #include <system_error>
 #include <tl/expected.hpp>
 
+#include "netcfg/backend_choice.hpp"
 #include "netcfg/rtnetlink.hpp"
 #include "netcfg/wg_device.hpp"
 #include "netcfg/wireguard_go.hpp"
 
 namespace wmsgate::netcfg {
-
-// Which WireGuard implementation drives the interface ([interface] backend).
-enum class BackendChoice { automatic, kernel, uapi };
-
-// "auto", "kernel", "uapi"; nullopt for anything else.
-std::optional<BackendChoice> parse_backend_choice(std::string_view text);
 
 // How to run wireguard-go when the uapi backend needs one started.
 struct UapiSettings {

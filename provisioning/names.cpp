@@ -1,7 +1,7 @@
 #include <string_view>
 
 #include "provisioning/peer.hpp"
-#include "provisioning/registry.hpp"
+#include "provisioning/names.hpp"
 
 namespace wmsgate::provisioning {
 namespace {

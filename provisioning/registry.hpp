@@ -9,6 +9,7 @@
 #include <tl/expected.hpp>
 #include <vector>
 
+#include "provisioning/names.hpp"
 #include "provisioning/peer.hpp"
 
 struct sqlite3;
@@ -87,12 +88,5 @@ class Registry {
     explicit Registry(std::unique_ptr<sqlite3, Closer> db) : db_(std::move(db)) {}
     std::unique_ptr<sqlite3, Closer> db_;
 };
-
-// Names of new peers: [a-z0-9][a-z0-9._-]{0,62}. Safe in file names, in
-// comma-separated lists, on command lines and in log lines. (Peers from
-// schema v1 may have older, looser names; they can still be found.)
-bool is_valid_peer_name(std::string_view name);
-// Group and layer names: 1..64 of [A-Za-z0-9._-], not starting with '-' or '.'.
-bool is_valid_group_name(std::string_view name);
 
 }  // namespace wmsgate::provisioning

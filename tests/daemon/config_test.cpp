@@ -58,7 +58,7 @@ TEST_F(ConfigTest, ReadsEverySection) {
     EXPECT_EQ(config->interface.listen_port, 51999);
     ASSERT_EQ(config->interface.addresses.size(), 2u);
     EXPECT_EQ(config->tunnel_ipv4().to_string(), "10.77.0.1/24");
-    EXPECT_EQ(config->interface.backend, Backend::uapi);
+    EXPECT_EQ(config->interface.backend, netcfg::BackendChoice::uapi);
     EXPECT_EQ(config->wms.port, 8081);
     EXPECT_EQ(config->wms.service.title, "Test maps");
     ASSERT_EQ(config->layers.size(), 2u);
@@ -108,6 +108,11 @@ INSTANTIATE_TEST_SUITE_P(
                 "expected auto, kernel or uapi"},
         BadCase{"group names missing layer", "layers = [\"ortho\", \"dem\"]",
                 "layers = [\"ortho\", \"lidar\"]", "no [[layer]] is named \"lidar\""},
+        // The registry's name rule: a group it could never grant is refused here.
+        BadCase{"group name starting with a dot", "name = \"survey\"", "name = \".survey\"",
+                ":26: group.name: expected 1 to 64 of letters"},
+        BadCase{"layer name starting with a dash", "name = \"dem\"", "name = \"-dem\"",
+                ":22: layer.name: expected 1 to 64 of letters"},
         BadCase{"duplicate layer", "name = \"dem\"", "name = \"ortho\"",
                 "layer \"ortho\" is defined twice"},
         BadCase{"layer without source", "source = \"/srv/dem.tif\"", "",

@@ -31,7 +31,7 @@ TEST(ReloadCheckTest, TunnelSocketAndPathsNeedARestart) {
     next.interface.name = "wg1";
     next.interface.listen_port = 51821;
     next.interface.addresses = {*netcfg::IpPrefix::parse("10.78.0.1/24")};
-    next.interface.backend = Backend::kernel;
+    next.interface.backend = netcfg::BackendChoice::kernel;
     next.wms.port = 8081;
     next.wms.render_threads = 8;
     next.daemon.state_dir = "/srv/state";

@@ -1,0 +1,16 @@
+#pragma once
+
+#include "daemon/config.hpp"
+#include "wms/server.hpp"
+
+namespace wmsgate::daemon {
+
+// What the map service gets of a config: its settings, the layers, and the
+// URL clients reach it at (Config::wms_url). Follows a reload.
+wms::ServiceConfig wms_service(const Config& config);
+
+// How the WMS listens: on the tunnel's IPv4 address and device only, with
+// the config's limits. Fixed until a restart.
+wms::ServerOptions wms_server_options(const Config& config);
+
+}  // namespace wmsgate::daemon
