@@ -29,7 +29,9 @@ class AreaBook {
     // Bounds the cache against a registry with very many distinct group sets.
     static constexpr std::size_t max_unions = 256;
 
-    const Areas areas_;
+    // {}: clang (the fuzz build) deletes the defaulted constructor of a class
+    // with a const member that has no initializer; g++ allowed it.
+    const Areas areas_{};
     mutable std::mutex mutex_;  // request threads share the cache
     mutable std::map<std::set<provisioning::AreaKey>, std::shared_ptr<const wms::Area>> unions_;
 };
