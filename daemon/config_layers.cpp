@@ -41,6 +41,14 @@ tl::expected<void, ConfigError> read_layer_style(Section& s, wms::LayerConfig& l
         return Error(s.error(*s.find("style"), "style", "expected grey, elevation or viridis"));
     }
     layer.default_style = styles.at(style);
+    std::string resampling;
+    TRY_ASSIGN(resampling, s.string("resampling", "bilinear"));
+    const auto kernel = wms::parse_resampling(resampling);
+    if (!kernel) {
+        return Error(
+            s.error(*s.find("resampling"), "resampling", "expected nearest, bilinear or cubic"));
+    }
+    layer.resampling = *kernel;
     TRY_ASSIGN(layer.min, optional_number(s, "min"));
     TRY_ASSIGN(layer.max, optional_number(s, "max"));
     if (layer.min && layer.max && *layer.min >= *layer.max) {

@@ -71,8 +71,9 @@ tl::expected<MapJob, ServiceException> map_job(const GetMapRequest& request,
                 ExceptionCode::StyleNotDefined,
                 "Style " + std::to_string(i + 1) + " of STYLES is not defined for its layer"});
         const auto area = view.areas.find(layer->name);
-        job.layers.push_back(
-            {layer->source, *paint, area == view.areas.end() ? nullptr : area->second});
+        job.layers.push_back({layer->source, *paint,
+                              area == view.areas.end() ? nullptr : area->second,
+                              layer->resampling});
     }
     return job;
 }

@@ -107,6 +107,7 @@ tl::expected<LayerInfo, Errc> open_layer(const LayerConfig& config, std::string&
     info.abstract = config.abstract;
     info.keywords = config.keywords;
     info.queryable = config.queryable;
+    info.resampling = config.resampling;
     info.bands = dataset->GetRasterCount();
     GDALRasterBand* first = dataset->GetRasterBand(1);
     // A colour table carries the layer's own colours: a ramp would lose them.

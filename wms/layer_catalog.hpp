@@ -39,6 +39,7 @@ struct LayerInfo {
     double min = 0;  // stretch range (config, else the data's min/max)
     double max = 255;
     std::vector<CrsBox> crs_boxes;  // the CRSs this layer advertises
+    Resampling resampling = Resampling::bilinear;
 };
 
 struct CatalogError {

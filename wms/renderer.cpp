@@ -40,7 +40,8 @@ struct TrimAfterUse {
 // MEM dataset and runs its general kernel on every request, each layer is
 // drawn by: map pixel -> source position (PROJ through a cached transformation,
 // interpolated on a grid), one read of the source window from the right
-// overview level, and a bilinear kernel over that window.
+// overview level, and the layer's kernel (bilinear unless configured) over
+// that window.
 tl::expected<void, std::error_code> draw_layer(const LayerJob& layer, const MapJob& job,
                                                RgbaImage& map) {
     // The mask comes first: a map wholly outside the client's area never
@@ -79,8 +80,8 @@ tl::expected<void, std::error_code> draw_layer(const LayerJob& layer, const MapJ
             std::none_of(mask.row_touched.begin() + y0, mask.row_touched.begin() + y0 + height,
                          [](std::uint8_t touched) { return touched != 0; }))
             continue;
-        const auto read =
-            read_window(*dataset, layout, mapping.bounds(y0, y0 + height), mapping.scale(), window);
+        const auto read = read_window(*dataset, layout, mapping.bounds(y0, y0 + height),
+                                      mapping.scale(), layer.resampling, window);
         if (!read) {
             // A file that turned corrupt or was truncated: an error for this
             // map, and a fresh handle for the next one.
@@ -89,7 +90,8 @@ tl::expected<void, std::error_code> draw_layer(const LayerJob& layer, const MapJ
         }
         resample(window, layout, layer.paint, mapping,
                  {map, y0, y0 + height, georef->width, georef->height,
-                  partial ? mask.inside.data() : nullptr});
+                  partial ? mask.inside.data() : nullptr},
+                 layer.resampling);
     }
     return {};
 }

@@ -10,6 +10,7 @@
 
 #include "wms/area.hpp"
 #include "wms/geo.hpp"
+#include "wms/resampling.hpp"
 #include "wms/rgba_image.hpp"
 #include "wms/styles.hpp"
 
@@ -21,6 +22,7 @@ struct LayerJob {
     // Where the client may see this layer; null: everywhere. Outside it the
     // layer draws nothing, exactly as outside its data.
     std::shared_ptr<const Area> area;
+    Resampling resampling = Resampling::bilinear;
 };
 
 // What to draw: layers bottom first, warped to EPSG:`epsg` over `bbox`.

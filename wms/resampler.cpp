@@ -5,6 +5,9 @@
 #include <cstdint>
 #include <vector>
 
+#include "wms/resample_paint.hpp"
+#include "wms/resampler_kernels.hpp"
+
 namespace wmsgate::wms {
 namespace {
 
@@ -84,9 +87,6 @@ inline void draw_rgba(const SourceWindow& window, const Taps& t, std::uint8_t* m
 }
 
 // A pixel the mask leaves out is skipped as one outside the source is.
-inline bool masked(const std::uint8_t* mask_row, unsigned x) {
-    return mask_row != nullptr && mask_row[x] == 0;
-}
 
 void rgba_row(const SourceWindow& window, const double* u, const double* v,
               const ResampleTarget& target, const std::uint8_t* mask_row, std::uint8_t* map_row) {
@@ -189,17 +189,11 @@ void rgba_separable(const SourceWindow& window, const PixelMapping& mapping,
     }
 }
 
-std::uint8_t stretch(const Paint& paint, double value) {
-    const auto t = ramp_fraction(paint, value);
-    return t ? static_cast<std::uint8_t>(std::lround(*t * 255.0)) : 0;
-}
-
 // Band values: bilinear over the pixels with data, then painted.
 void values_row(const SourceWindow& window, const SourceLayout& layout, const Paint& paint,
                 const double* u, const double* v, const ResampleTarget& target,
                 const std::uint8_t* mask_row, std::uint8_t* map_row) {
     const std::size_t plane = std::size_t(window.width) * window.height;
-    const auto& lut = ramp_lut(paint.ramp);
     for (unsigned x = 0; x < target.map.width; ++x, map_row += 4) {
         if (masked(mask_row, x)) continue;
         Taps t;
@@ -222,18 +216,7 @@ void values_row(const SourceWindow& window, const SourceLayout& layout, const Pa
             value[c] = sum / total;
         }
         std::uint8_t pixel[4];
-        if (!paint.as_is) {
-            const auto f = ramp_fraction(paint, value[0]);
-            if (!f) continue;
-            const Rgb colour = lut[static_cast<std::size_t>(*f * (lut.size() - 1) + 0.5)];
-            pixel[0] = colour.r;
-            pixel[1] = colour.g;
-            pixel[2] = colour.b;
-        } else {
-            for (int c = 0; c < 3; ++c)
-                pixel[c] = stretch(paint, value[layout.channels == 1 ? 0 : c]);
-        }
-        pixel[3] = static_cast<std::uint8_t>(std::min(total, 1.0) * 255.0 + 0.5);
+        if (!paint_values(paint, layout, value, total, pixel)) continue;
         blend_over(map_row, pixel);
     }
 }
@@ -241,8 +224,11 @@ void values_row(const SourceWindow& window, const SourceLayout& layout, const Pa
 }  // namespace
 
 void resample(const SourceWindow& window, const SourceLayout& layout, const Paint& paint,
-              const PixelMapping& mapping, const ResampleTarget& target) {
+              const PixelMapping& mapping, const ResampleTarget& target, Resampling kernel) {
     if (window.width == 0 || window.height == 0) return;
+    if (kernel == Resampling::nearest)
+        return resample_nearest(window, layout, paint, mapping, target);
+    if (kernel == Resampling::cubic) return resample_cubic(window, layout, paint, mapping, target);
     if (layout.kind == SampleKind::rgba && mapping.separable())
         return rgba_separable(window, mapping, target);
     std::vector<double> u(target.map.width), v(target.map.width);

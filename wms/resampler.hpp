@@ -1,12 +1,13 @@
 #pragma once
 
-// Bilinear resampling of a source window onto map pixels. Private to wms/'s
+// Resampling a source window onto map pixels. Private to wms/'s
 // rendering.
 
 #include <cstddef>
 #include <cstdint>
 
 #include "wms/pixel_mapping.hpp"
+#include "wms/resampling.hpp"
 #include "wms/rgba_image.hpp"
 #include "wms/source_window.hpp"
 #include "wms/styles.hpp"
@@ -31,12 +32,17 @@ struct ResampleTarget {
     }
 };
 
+// Whether column x of a row whose mask_row() is `mask_row` must stay undrawn.
+inline bool masked(const std::uint8_t* mask_row, unsigned x) {
+    return mask_row != nullptr && mask_row[x] == 0;
+}
+
 // Draws one layer's strip straight onto the map ("source over"): each map
-// pixel bilinearly sampled from `window` at the position `mapping` gives
-// it, weighted by the source pixels' alpha or coverage, so that the edges
-// of nodata and transparent areas neither darken nor spread. Values are
-// then scaled or drawn through the paint's ramp.
+// pixel sampled from `window` with the layer's kernel at the position
+// `mapping` gives it, weighted by the source pixels' alpha or coverage, so
+// that the edges of nodata and transparent areas neither darken nor spread.
+// Values are then scaled or drawn through the paint's ramp.
 void resample(const SourceWindow& window, const SourceLayout& layout, const Paint& paint,
-              const PixelMapping& mapping, const ResampleTarget& target);
+              const PixelMapping& mapping, const ResampleTarget& target, Resampling kernel);
 
 }  // namespace wmsgate::wms

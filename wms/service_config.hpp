@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "wms/resampling.hpp"
+
 namespace wmsgate::wms {
 
 // How a single-band raster is drawn. RGB and RGBA rasters are drawn as they
@@ -27,6 +29,7 @@ struct LayerConfig {
     // from the data (approximate min/max) when absent.
     std::optional<double> min;
     std::optional<double> max;
+    Resampling resampling = Resampling::bilinear;
 };
 
 struct ContactInfo {

@@ -45,15 +45,16 @@ struct Window {
     int x0 = 0, y0 = 0, width = 0, height = 0;
 };
 
-Window window_for(const PixelBounds& area, const Level& level) {
+Window window_for(const PixelBounds& area, const Level& level, int extra) {
     const auto clampi = [](double v, int hi) {
         return static_cast<int>(std::clamp(v, 0.0, static_cast<double>(hi)));
     };
-    // Pixel centres sit at +0.5; bilinear sampling reaches one pixel on.
-    const int x0 = clampi(std::floor(area.minx / level.fx - 0.5), level.width);
-    const int y0 = clampi(std::floor(area.miny / level.fy - 0.5), level.height);
-    const int x1 = clampi(std::floor(area.maxx / level.fx - 0.5) + 2, level.width);
-    const int y1 = clampi(std::floor(area.maxy / level.fy - 0.5) + 2, level.height);
+    // Pixel centres sit at +0.5; bilinear sampling reaches one pixel on,
+    // cubic `extra` = 1 more on each side.
+    const int x0 = clampi(std::floor(area.minx / level.fx - 0.5) - extra, level.width);
+    const int y0 = clampi(std::floor(area.miny / level.fy - 0.5) - extra, level.height);
+    const int x1 = clampi(std::floor(area.maxx / level.fx - 0.5) + 2 + extra, level.width);
+    const int y1 = clampi(std::floor(area.maxy / level.fy - 0.5) + 2 + extra, level.height);
     return {x0, y0, std::max(0, x1 - x0), std::max(0, y1 - y0)};
 }
 
@@ -226,12 +227,13 @@ SourceLayout source_layout(GDALDataset& dataset, const Paint& paint) {
 }
 
 tl::expected<void, Errc> read_window(GDALDataset& dataset, const SourceLayout& layout,
-                                     const PixelBounds& area, double scale, SourceWindow& out) {
+                                     const PixelBounds& area, double scale, Resampling kernel,
+                                     SourceWindow& out) {
     out.width = out.height = 0;
     out.opaque = false;
     if (area.empty()) return {};
     const Level level = choose_level(dataset, scale);
-    const Window w = window_for(area, level);
+    const Window w = window_for(area, level, kernel == Resampling::cubic ? 1 : 0);
     if (w.width == 0 || w.height == 0) return {};
     // More than two level pixels per map pixel: average while reading, or
     // bilinear sampling would skip pixels (aliasing).
@@ -245,7 +247,8 @@ tl::expected<void, Errc> read_window(GDALDataset& dataset, const SourceLayout& l
     out.bx = -w.x0 * kx - 0.5;
     out.ay = ky / level.fy;
     out.by = -w.y0 * ky - 0.5;
-    const GDALRIOResampleAlg algorithm = shrink > 1 ? GRIORA_Average : GRIORA_NearestNeighbour;
+    const GDALRIOResampleAlg algorithm =
+        shrink > 1 && kernel != Resampling::nearest ? GRIORA_Average : GRIORA_NearestNeighbour;
     const bool ok = layout.kind == SampleKind::rgba
                         ? read_rgba(dataset, layout, level, w, out, algorithm)
                         : read_values(dataset, layout, level, w, out, algorithm);

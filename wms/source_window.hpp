@@ -12,6 +12,7 @@
 
 #include "wms/errors.hpp"
 #include "wms/pixel_mapping.hpp"
+#include "wms/resampling.hpp"
 #include "wms/styles.hpp"
 
 namespace wmsgate::wms {
@@ -93,7 +94,11 @@ struct SourceWindow {
 // being read. `out` is reused (its buffers keep their memory). An empty
 // window when `area` misses the raster; an error when GDAL cannot read the
 // pixels (a corrupt or truncated file).
+// The window reaches as far past `area` as `kernel` samples (two pixels for
+// cubic, one otherwise); a nearest-neighbour layer is also decimated by
+// nearest neighbour when averaging would be needed, as gdalwarp -r near does.
 tl::expected<void, Errc> read_window(GDALDataset& dataset, const SourceLayout& layout,
-                                     const PixelBounds& area, double scale, SourceWindow& out);
+                                     const PixelBounds& area, double scale, Resampling kernel,
+                                     SourceWindow& out);
 
 }  // namespace wmsgate::wms

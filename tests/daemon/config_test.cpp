@@ -129,6 +129,9 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"unknown style", "source = \"/srv/dem.tif\"",
                 "source = \"/srv/dem.tif\"\nstyle = \"rainbow\"",
                 "layer.style: expected grey, elevation or viridis"},
+        BadCase{"unknown resampling", "source = \"/srv/dem.tif\"",
+                "source = \"/srv/dem.tif\"\nresampling = \"lanczos\"",
+                ":24: layer.resampling: expected nearest, bilinear or cubic"},
         BadCase{"min not below max", "source = \"/srv/dem.tif\"",
                 "source = \"/srv/dem.tif\"\nmin = 10\nmax = 5",
                 "layer.max: expected max greater than min"},
@@ -179,7 +182,7 @@ TEST_F(ConfigTest, ReadsServiceMetadataAndLayerStyles) {
                  "[wms.contact]\norganization = \"Survey office\"\nemail = \"maps@example.org\"");
     text.replace(text.find("source = \"/srv/dem.tif\""), 23,
                  "source = \"/srv/dem.tif\"\nstyle = \"elevation\"\nmin = 0\nmax = 4800.5\n"
-                 "queryable = false\nabstract = \"Heights\"");
+                 "queryable = false\nabstract = \"Heights\"\nresampling = \"cubic\"");
     auto config = load_config(write(text));
     ASSERT_TRUE(config) << config.error().message;
     const auto& service = config->wms.service;
@@ -194,6 +197,8 @@ TEST_F(ConfigTest, ReadsServiceMetadataAndLayerStyles) {
     EXPECT_EQ(dem.max, 4800.5);
     EXPECT_FALSE(dem.queryable);
     EXPECT_EQ(dem.abstract, "Heights");
+    EXPECT_EQ(dem.resampling, wms::Resampling::cubic);
+    EXPECT_EQ(config->layers.at(0).resampling, wms::Resampling::bilinear);
 }
 
 TEST_F(ConfigTest, FileChecksFindUnreadableLayersAndExposedKeys) {

@@ -14,6 +14,7 @@
 
 #include "tests/wms/test_datasets.hpp"
 #include "tests/wms/xmllint.hpp"
+#include "wms/area.hpp"
 #include "wms/handler.hpp"
 #include "wms/styles.hpp"
 
@@ -249,6 +250,111 @@ TEST(CorruptDataset, RenderNamesTheFailingLayer) {
     const auto fine = render_map(job);
     ASSERT_TRUE(fine);
     EXPECT_EQ(fine->pixels[3], 255);
+}
+
+// 8x8 checkerboard of one-degree pixels, black and white, every band alike.
+std::string write_checkerboard(const TempDir& dir) {
+    const std::string path = dir.file("checkerboard.tif");
+    auto dataset = create_geotiff(path, 8, 3);
+    EXPECT_TRUE(dataset);
+    std::vector<std::uint8_t> values(64);
+    for (int y = 0; y < 8; ++y)
+        for (int x = 0; x < 8; ++x) values[y * 8 + x] = (x + y) % 2 ? 255 : 0;
+    for (int band = 1; band <= 3; ++band)
+        EXPECT_EQ(dataset->GetRasterBand(band)->RasterIO(GF_Write, 0, 0, 8, 8, values.data(), 8, 8,
+                                                         GDT_Byte, 0, 0, nullptr),
+                  CE_None);
+    return path;
+}
+
+RgbaImage render_checkerboard(const std::string& path, Resampling kernel, unsigned size) {
+    MapJob job;
+    job.layers.push_back({path, Paint{}, nullptr, kernel});
+    job.epsg = 4326;
+    job.bbox = {0, 0, 8, 8};
+    job.width = job.height = size;
+    const auto map = render_map(job);
+    EXPECT_TRUE(map);
+    return map ? *map : RgbaImage{};
+}
+
+std::uint8_t red_at(const RgbaImage& map, unsigned x, unsigned y) {
+    return map.pixels[(static_cast<std::size_t>(y) * map.width + x) * 4];
+}
+
+TEST(Resampling, NearestEnlargesIntoBlocksOfTheSourceValues) {
+    const TempDir dir("wmsgate-resampling");
+    const auto path = write_checkerboard(dir);
+    const auto map = render_checkerboard(path, Resampling::nearest, 64);
+    ASSERT_EQ(map.width, 64u);
+    for (unsigned y = 0; y < 64; ++y)
+        for (unsigned x = 0; x < 64; ++x)
+            ASSERT_EQ(red_at(map, x, y), ((x / 8 + y / 8) % 2) ? 255 : 0) << x << "," << y;
+}
+
+TEST(Resampling, BilinearAndCubicBlendBetweenPixelsAndCubicIsSharper) {
+    const TempDir dir("wmsgate-resampling");
+    const auto path = write_checkerboard(dir);
+    const auto bilinear = render_checkerboard(path, Resampling::bilinear, 64);
+    const auto cubic = render_checkerboard(path, Resampling::cubic, 64);
+    ASSERT_EQ(bilinear.width, 64u);
+    ASSERT_EQ(cubic.width, 64u);
+    // Inside a source pixel, a quarter of the way from its centre to the
+    // next (x = 8 * 3 + 1, centre at 3.5 -> position 3.19 after mapping the
+    // map pixel's centre): both kernels blend, cubic less so.
+    const unsigned y = 8 * 3 + 4;  // row through the centres of source row 3
+    int blended = 0, cubic_closer = 0;
+    for (unsigned x = 9; x < 55; ++x) {
+        const int source = ((x / 8 + 3) % 2) ? 255 : 0;
+        const int b = red_at(bilinear, x, y), c = red_at(cubic, x, y);
+        if (b != 0 && b != 255) ++blended;
+        if (std::abs(c - source) <= std::abs(b - source)) ++cubic_closer;
+    }
+    EXPECT_GT(blended, 30);
+    EXPECT_EQ(cubic_closer, 55 - 9);
+}
+
+TEST(Resampling, EveryKernelDrawsAPixelForPixelMapAsTheSource) {
+    const TempDir dir("wmsgate-resampling");
+    const auto path = write_checkerboard(dir);
+    for (const auto kernel : {Resampling::nearest, Resampling::bilinear, Resampling::cubic}) {
+        const auto map = render_checkerboard(path, kernel, 8);
+        ASSERT_EQ(map.width, 8u);
+        for (unsigned y = 0; y < 8; ++y)
+            for (unsigned x = 0; x < 8; ++x)
+                EXPECT_EQ(red_at(map, x, y), ((x + y) % 2) ? 255 : 0)
+                    << resampling_name(kernel) << " " << x << "," << y;
+    }
+}
+
+TEST(Resampling, EveryKernelLeavesPixelsOutsideTheAreaUndrawn) {
+    const TempDir dir("wmsgate-resampling");
+    const auto path = write_checkerboard(dir);
+    const auto area = Area::from_wkt("POLYGON((2 2,6 2,6 6,2 6,2 2))", 4326);
+    ASSERT_TRUE(area);
+    for (const auto kernel : {Resampling::nearest, Resampling::bilinear, Resampling::cubic}) {
+        MapJob job;
+        job.layers.push_back({path, Paint{}, nullptr, kernel});
+        job.epsg = 4326;
+        job.bbox = {0, 0, 8, 8};
+        job.width = job.height = 64;
+        job.transparent = true;
+        const auto whole = render_map(job);
+        job.layers[0].area = *area;
+        const auto limited = render_map(job);
+        ASSERT_TRUE(whole && limited);
+        for (unsigned y = 0; y < 64; ++y) {
+            for (unsigned x = 0; x < 64; ++x) {
+                const std::size_t i = (static_cast<std::size_t>(y) * 64 + x) * 4;
+                const bool inside = x >= 16 && x < 48 && y >= 16 && y < 48;
+                if (inside)
+                    ASSERT_EQ(limited->pixels[i], whole->pixels[i]) << resampling_name(kernel);
+                else
+                    ASSERT_EQ(limited->pixels[i + 3], 0)
+                        << resampling_name(kernel) << " " << x << "," << y;
+            }
+        }
+    }
 }
 
 }  // namespace
