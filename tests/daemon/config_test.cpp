@@ -70,12 +70,15 @@ struct BadCase {
     const char* what;
     std::string from;  // text in `valid` to replace
     std::string to;
-    std::string expected_message;  // the error must contain this
+    int line;         // where the error is, in the edited text
+    std::string why;  // "KEY: reason" as the message gives it after the line
 };
 
 class BadConfigTest : public ConfigTest, public ::testing::WithParamInterface<BadCase> {};
 
-TEST_P(BadConfigTest, NamesLineKeyAndExpectation) {
+// Every refusal reads "FILE:LINE: KEY: reason": all three checked at once,
+// so a wrong line, a missing file name or another key's message fails.
+TEST_P(BadConfigTest, NamesFileLineKeyAndReason) {
     const auto& c = GetParam();
     std::string text = valid;
     const auto at = text.find(c.from);
@@ -83,83 +86,160 @@ TEST_P(BadConfigTest, NamesLineKeyAndExpectation) {
     text.replace(at, c.from.size(), c.to);
     auto config = load_config(write(text));
     ASSERT_FALSE(config) << c.what;
-    EXPECT_NE(config.error().message.find(file_.string()), std::string::npos)
-        << config.error().message;
-    EXPECT_NE(config.error().message.find(c.expected_message), std::string::npos)
-        << c.what << ": " << config.error().message;
+    const auto expected = file_.string() + ":" + std::to_string(c.line) + ": " + c.why;
+    EXPECT_EQ(config.error().message.substr(0, expected.size()), expected) << c.what;
 }
 
 INSTANTIATE_TEST_SUITE_P(
     Table, BadConfigTest,
     ::testing::Values(
-        BadCase{"port as string", "listen_port = 51999", "listen_port = \"51999\"",
-                ":7: interface.listen_port: expected an integer"},
-        BadCase{"port out of range", "port = 8081", "port = 70000",
+        BadCase{"port as string", "listen_port = 51999", "listen_port = \"51999\"", 7,
+                "interface.listen_port: expected an integer"},
+        BadCase{"port out of range", "port = 8081", "port = 70000", 13,
                 "wms.port: expected an integer from 1 to 65535"},
-        BadCase{"unknown key", "title = \"Test maps\"", "titel = \"Test maps\"",
-                ":14: wms.titel: unknown key"},
-        BadCase{"unknown section", "[wms]", "[wmss]", "wmss: unknown section"},
-        BadCase{"bad address", "\"10.77.0.1/24\"", "\"10.77.0.300/24\"",
+        BadCase{"unknown key", "title = \"Test maps\"", "titel = \"Test maps\"", 14,
+                "wms.titel: unknown key"},
+        BadCase{"unknown section", "[wms]", "[wmss]", 12, "wmss: unknown section"},
+        BadCase{"bad address", "\"10.77.0.1/24\"", "\"10.77.0.300/24\"", 8,
                 "interface.address: \"10.77.0.300/24\" is not an address"},
-        BadCase{"no IPv4 address", "\"10.77.0.1/24\", ", "", "expected at least one IPv4 address"},
-        BadCase{"missing endpoint", "endpoint = \"192.0.2.1:51999\"", "",
+        BadCase{"no IPv4 address", "\"10.77.0.1/24\", ", "", 8,
+                "interface.address: expected at least one IPv4 address"},
+        // A missing key is reported at its table's header.
+        BadCase{"missing endpoint", "endpoint = \"192.0.2.1:51999\"", "", 5,
                 "interface.endpoint: required key is missing"},
-        BadCase{"bad backend", "backend = \"uapi\"", "backend = \"bpf\"",
-                "expected auto, kernel or uapi"},
+        BadCase{"bad backend", "backend = \"uapi\"", "backend = \"bpf\"", 10,
+                "interface.backend: expected auto, kernel or uapi"},
         BadCase{"group names missing layer", "layers = [\"ortho\", \"dem\"]",
-                "layers = [\"ortho\", \"lidar\"]", "no [[layer]] is named \"lidar\""},
+                "layers = [\"ortho\", \"lidar\"]", 27,
+                "group.layers: no [[layer]] is named \"lidar\""},
         // The registry's name rule: a group it could never grant is refused here.
-        BadCase{"group name starting with a dot", "name = \"survey\"", "name = \".survey\"",
-                ":26: group.name: expected 1 to 64 of letters"},
-        BadCase{"layer name starting with a dash", "name = \"dem\"", "name = \"-dem\"",
-                ":22: layer.name: expected 1 to 64 of letters"},
-        BadCase{"duplicate layer", "name = \"dem\"", "name = \"ortho\"",
-                "layer \"ortho\" is defined twice"},
-        BadCase{"layer without source", "source = \"/srv/dem.tif\"", "",
+        BadCase{"group name starting with a dot", "name = \"survey\"", "name = \".survey\"", 26,
+                "group.name: expected 1 to 64 of letters"},
+        BadCase{"layer name starting with a dash", "name = \"dem\"", "name = \"-dem\"", 22,
+                "layer.name: expected 1 to 64 of letters"},
+        BadCase{"duplicate layer", "name = \"dem\"", "name = \"ortho\"", 22,
+                "layer.name: layer \"ortho\" is defined twice"},
+        BadCase{"layer without source", "source = \"/srv/dem.tif\"", "", 21,
                 "layer.source: required key is missing"},
-        BadCase{"syntax error", "[wms]", "[wms", ":12:"},
-        BadCase{"line break in a value", "title = \"Test maps\"", "title = \"Test\\nmaps\"",
+        BadCase{"syntax error", "[wms]", "[wms", 12,
+                "Error while parsing table header: expected ']'"},
+        BadCase{"line break in a value", "title = \"Test maps\"", "title = \"Test\\nmaps\"", 14,
                 "wms.title: expected a string without line breaks"},
-        BadCase{"relative state_dir", "state_dir = \"/tmp/state\"", "state_dir = \"state\"",
+        BadCase{"relative state_dir", "state_dir = \"/tmp/state\"", "state_dir = \"state\"", 2,
                 "daemon.state_dir: expected an absolute path"},
-        BadCase{"overlapping prefixes", "\"fd77::1/64\"", "\"10.77.0.9/16\"",
-                "10.77.0.9/16 overlaps 10.77.0.1/24"},
+        BadCase{"overlapping prefixes", "\"fd77::1/64\"", "\"10.77.0.9/16\"", 8,
+                "interface.address: 10.77.0.9/16 overlaps 10.77.0.1/24"},
         BadCase{"endpoint without port", "endpoint = \"192.0.2.1:51999\"",
-                "endpoint = \"192.0.2.1\"", "interface.endpoint: expected host:port"},
+                "endpoint = \"192.0.2.1\"", 9, "interface.endpoint: expected host:port"},
         BadCase{"unknown style", "source = \"/srv/dem.tif\"",
-                "source = \"/srv/dem.tif\"\nstyle = \"rainbow\"",
+                "source = \"/srv/dem.tif\"\nstyle = \"rainbow\"", 24,
                 "layer.style: expected grey, elevation or viridis"},
         BadCase{"unknown resampling", "source = \"/srv/dem.tif\"",
                 "source = \"/srv/dem.tif\"\nresampling = \"lanczos\"",
                 ":24: layer.resampling: expected nearest, bilinear or cubic"},
         BadCase{"min not below max", "source = \"/srv/dem.tif\"",
-                "source = \"/srv/dem.tif\"\nmin = 10\nmax = 5",
+                "source = \"/srv/dem.tif\"\nmin = 10\nmax = 5", 25,
                 "layer.max: expected max greater than min"},
-        BadCase{"min nan", "source = \"/srv/dem.tif\"", "source = \"/srv/dem.tif\"\nmin = nan",
-                ":24: layer.min: expected a finite number"},
+        BadCase{"min nan", "source = \"/srv/dem.tif\"", "source = \"/srv/dem.tif\"\nmin = nan", 24,
+                "layer.min: expected a finite number"},
         BadCase{"max inf", "source = \"/srv/dem.tif\"",
-                "source = \"/srv/dem.tif\"\nmin = 0\nmax = inf",
-                ":25: layer.max: expected a finite number"},
+                "source = \"/srv/dem.tif\"\nmin = 0\nmax = inf", 25,
+                "layer.max: expected a finite number"},
         BadCase{"min minus inf", "source = \"/srv/dem.tif\"",
-                "source = \"/srv/dem.tif\"\nmin = -inf",
-                ":24: layer.min: expected a finite number"},
+                "source = \"/srv/dem.tif\"\nmin = -inf", 24, "layer.min: expected a finite number"},
         BadCase{"unknown contact key", "title = \"Test maps\"",
-                "title = \"Test maps\"\n[wms.contact]\nmail = \"x@example.org\"",
+                "title = \"Test maps\"\n[wms.contact]\nmail = \"x@example.org\"", 16,
                 "wms.contact.mail: unknown key"},
         BadCase{"endpoint port out of range", "endpoint = \"192.0.2.1:51999\"",
-                "endpoint = \"maps.example.org:70000\"", "interface.endpoint: expected host:port"},
+                "endpoint = \"maps.example.org:70000\"", 9,
+                "interface.endpoint: expected host:port"},
         BadCase{"metrics group not defined", "layers = [\"ortho\", \"dem\"]\n",
-                "layers = [\"ortho\", \"dem\"]\n[metrics]\ngroup = \"ops\"\n",
-                ":29: metrics.group: no [[group]] is named \"ops\""},
+                "layers = [\"ortho\", \"dem\"]\n[metrics]\ngroup = \"ops\"\n", 29,
+                "metrics.group: no [[group]] is named \"ops\""},
         BadCase{"unknown metrics key", "layers = [\"ortho\", \"dem\"]\n",
-                "layers = [\"ortho\", \"dem\"]\n[metrics]\ngroups = \"survey\"\n",
-                "metrics.groups: unknown key"}),
+                "layers = [\"ortho\", \"dem\"]\n[metrics]\ngroups = \"survey\"\n", 29,
+                "metrics.groups: unknown key"},
+        // The [wms] isolation keys: each refused out of range, at its line.
+        BadCase{"max_connections zero", "port = 8081", "port = 8081\nmax_connections = 0", 14,
+                "wms.max_connections: expected an integer from 1 to 65536"},
+        BadCase{"max_connections as string", "port = 8081",
+                "port = 8081\nmax_connections = \"512\"", 14,
+                "wms.max_connections: expected an integer"},
+        BadCase{"max_connections_per_peer too many", "port = 8081",
+                "port = 8081\nmax_connections_per_peer = 65537", 14,
+                "wms.max_connections_per_peer: expected an integer from 1 to 65536"},
+        BadCase{"max_renders_per_peer negative", "port = 8081",
+                "port = 8081\nmax_renders_per_peer = -1", 14,
+                "wms.max_renders_per_peer: expected an integer from 0 to 64"},
+        BadCase{"max_renders_per_peer too many", "port = 8081",
+                "port = 8081\nmax_renders_per_peer = 65", 14,
+                "wms.max_renders_per_peer: expected an integer from 0 to 64"},
+        BadCase{"max_queued_requests zero", "port = 8081", "port = 8081\nmax_queued_requests = 0",
+                14, "wms.max_queued_requests: expected an integer from 1 to 65536"},
+        BadCase{"request_timeout zero", "port = 8081", "port = 8081\nrequest_timeout = 0", 14,
+                "wms.request_timeout: expected an integer from 1 to 600"},
+        BadCase{"request_timeout fractional", "port = 8081", "port = 8081\nrequest_timeout = 1.5",
+                14, "wms.request_timeout: expected an integer"},
+        BadCase{"write_timeout too long", "port = 8081", "port = 8081\nwrite_timeout = 3601", 14,
+                "wms.write_timeout: expected an integer from 1 to 3600"},
+        BadCase{"max_request_pixels negative", "port = 8081",
+                "port = 8081\nmax_request_pixels = -1", 14,
+                "wms.max_request_pixels: expected an integer from 0 to 1099511627776"},
+        BadCase{"max_request_pixels beyond 2^40", "port = 8081",
+                "port = 8081\nmax_request_pixels = 1099511627777", 14,
+                "wms.max_request_pixels: expected an integer from 0 to 1099511627776"}),
     [](const ::testing::TestParamInfo<BadCase>& info) {
         std::string name = info.param.what;
         for (auto& c : name)
             if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
         return name;
     });
+
+TEST_F(ConfigTest, ReadsTheIsolationKeys) {
+    std::string text = valid;
+    text.replace(text.find("port = 8081"), 11,
+                 "port = 8081\nmax_connections = 100\nmax_connections_per_peer = 7\n"
+                 "max_renders_per_peer = 3\nmax_queued_requests = 9\nrequest_timeout = 4\n"
+                 "write_timeout = 3600\nmax_request_pixels = 1099511627776");
+    auto config = load_config(write(text));
+    ASSERT_TRUE(config) << config.error().message;
+    const auto& wms = config->wms;
+    EXPECT_EQ(wms.max_connections, 100u);
+    EXPECT_EQ(wms.max_connections_per_peer, 7u);
+    EXPECT_EQ(wms.max_renders_per_peer, 3u);
+    EXPECT_EQ(wms.max_queued_requests, 9u);
+    EXPECT_EQ(wms.request_timeout, std::chrono::seconds(4));
+    EXPECT_EQ(wms.write_timeout, std::chrono::seconds(3600));
+    EXPECT_EQ(wms.service.max_request_pixels, std::uint64_t{1} << 40);
+}
+
+TEST_F(ConfigTest, IsolationKeysDefaultAndAcceptTheirBounds) {
+    auto defaults = load_config(write(valid));
+    ASSERT_TRUE(defaults) << defaults.error().message;
+    const WmsSection fresh;
+    EXPECT_EQ(defaults->wms.max_connections, fresh.max_connections);
+    EXPECT_EQ(defaults->wms.max_connections_per_peer, fresh.max_connections_per_peer);
+    EXPECT_EQ(defaults->wms.max_renders_per_peer, 0u);  // 0: half the render threads
+    EXPECT_EQ(defaults->wms.max_queued_requests, fresh.max_queued_requests);
+    EXPECT_EQ(defaults->wms.request_timeout, fresh.request_timeout);
+    EXPECT_EQ(defaults->wms.write_timeout, fresh.write_timeout);
+    EXPECT_EQ(defaults->wms.service.max_request_pixels, fresh.service.max_request_pixels);
+
+    std::string text = valid;
+    text.replace(text.find("port = 8081"), 11,
+                 "port = 8081\nmax_connections = 1\nmax_connections_per_peer = 65536\n"
+                 "max_renders_per_peer = 64\nmax_queued_requests = 1\nrequest_timeout = 600\n"
+                 "write_timeout = 1\nmax_request_pixels = 0");
+    auto bounds = load_config(write(text));
+    ASSERT_TRUE(bounds) << bounds.error().message;
+    EXPECT_EQ(bounds->wms.max_connections, 1u);
+    EXPECT_EQ(bounds->wms.max_connections_per_peer, 65536u);
+    EXPECT_EQ(bounds->wms.max_renders_per_peer, 64u);
+    EXPECT_EQ(bounds->wms.max_queued_requests, 1u);
+    EXPECT_EQ(bounds->wms.request_timeout, std::chrono::seconds(600));
+    EXPECT_EQ(bounds->wms.write_timeout, std::chrono::seconds(1));
+    EXPECT_EQ(bounds->wms.service.max_request_pixels, 0u);
+}
 
 TEST_F(ConfigTest, MetricsGroupNamesADefinedGroup) {
     const std::string text = std::string(valid) +
@@ -214,7 +294,8 @@ TEST_F(ConfigTest, FileChecksFindUnreadableLayersAndExposedKeys) {
     EXPECT_TRUE(load_config(file_, FileChecks::skip));
     auto missing = load_config(file_, FileChecks::verify);
     ASSERT_FALSE(missing);
-    EXPECT_NE(missing.error().message.find(":19: layer.source: cannot read"), std::string::npos)
+    EXPECT_EQ(missing.error().message.rfind(file_.string() + ":19: layer.source: cannot read", 0),
+              0u)
         << missing.error().message;
 
     std::ofstream(dir / "ortho.tif") << "x";
@@ -226,23 +307,28 @@ TEST_F(ConfigTest, FileChecksFindUnreadableLayersAndExposedKeys) {
                                                          std::filesystem::perms::others_read);
     auto exposed = load_config(file_, FileChecks::verify);
     ASSERT_FALSE(exposed);
-    EXPECT_NE(exposed.error().message.find("is readable by group or others; chmod 600 it"),
-              std::string::npos)
-        << exposed.error().message;
+    // No line: the key is a file of the state directory, not a line of the config.
+    EXPECT_EQ(exposed.error().message, file_.string() + ": daemon.state_dir: the server key " +
+                                           (dir / "server.key").string() +
+                                           " is readable by group or others; chmod 600 it");
     std::filesystem::remove_all(dir);
 }
 
 TEST_F(ConfigTest, MissingFileIsAClearError) {
     auto config = load_config("/nonexistent/wmsgate.toml");
     ASSERT_FALSE(config);
-    EXPECT_NE(config.error().message.find("/nonexistent/wmsgate.toml"), std::string::npos);
+    EXPECT_EQ(
+        config.error().message.rfind("/nonexistent/wmsgate.toml: cannot read the config file", 0),
+        0u)
+        << config.error().message;
 }
 
 TEST_F(ConfigTest, MissingInterfaceSection) {
     auto config = load_config(write("[wms]\nport = 8080\n"));
     ASSERT_FALSE(config);
-    EXPECT_NE(config.error().message.find("[interface]: required section is missing"),
-              std::string::npos);
+    // No line: the section is nowhere in the file.
+    EXPECT_EQ(config.error().message,
+              file_.string() + ": [interface]: required section is missing");
 }
 
 }  // namespace
