@@ -9,8 +9,9 @@ namespace wmsgate::daemon {
 // URL clients reach it at (Config::wms_url). Follows a reload.
 wms::ServiceConfig wms_service(const Config& config);
 
-// How the WMS listens: on the tunnel's IPv4 address and device only, with
-// the config's limits. Fixed until a restart.
+// How the WMS listens: on the tunnel's IPv4 address and its first IPv6
+// address (if any), both bound to the tunnel device, with the config's
+// limits. Fixed until a restart.
 wms::ServerOptions wms_server_options(const Config& config);
 
 }  // namespace wmsgate::daemon

@@ -29,15 +29,17 @@ std::error_code bind_to_device(tcp::acceptor& acceptor, const std::string& devic
 
 }  // namespace
 
-Listener::Listener(net::io_context& io, std::shared_ptr<ServerContext> context)
+Listener::Listener(net::io_context& io, std::shared_ptr<ServerContext> context,
+                   tcp::endpoint endpoint)
     : io_(io),
       context_(std::move(context)),
+      endpoint_(endpoint),
       acceptor_(net::make_strand(io)),
       backoff_(acceptor_.get_executor()),
       summary_(acceptor_.get_executor()) {}
 
 tl::expected<void, std::error_code> Listener::open() {
-    const tcp::endpoint endpoint(context_->options.bind_address, context_->options.port);
+    const auto& endpoint = endpoint_;
     boost::system::error_code ec;
     std::error_code device_error;
     acceptor_.open(endpoint.protocol(), ec);
@@ -55,10 +57,10 @@ tl::expected<void, std::error_code> Listener::open() {
     return tl::unexpected(std::error_code(ec.value(), std::system_category()));
 }
 
-void Listener::run() {
-    net::dispatch(acceptor_.get_executor(), [self = shared_from_this()] {
+void Listener::run(Reports reports) {
+    net::dispatch(acceptor_.get_executor(), [self = shared_from_this(), reports] {
         self->do_accept();
-        if (self->context_->refusal_log) self->summarize();
+        if (self->context_->refusal_log && reports == Reports::refusals) self->summarize();
     });
 }
 
@@ -69,7 +71,8 @@ void Listener::close() {
         self->backoff_.cancel();
         self->summary_.cancel();
         // What was refused since the last summary is not lost (when
-        // draining; after stop() nothing may call out any more).
+        // draining; after stop() nothing may call out any more). The
+        // first listener to close takes it all; the others find nothing.
         if (self->context_->refusal_log && !self->context_->stopped) {
             auto last = self->context_->refusals.take();
             last.interval = self->context_->refusal_interval;

@@ -16,12 +16,17 @@ namespace wmsgate::wms {
 // connection limits; reports refusals in periodic summaries.
 class Listener : public std::enable_shared_from_this<Listener> {
   public:
-    Listener(boost::asio::io_context& io, std::shared_ptr<ServerContext> context);
+    Listener(boost::asio::io_context& io, std::shared_ptr<ServerContext> context,
+             boost::asio::ip::tcp::endpoint endpoint);
 
     // Opens, binds (to the device too, if one is set) and listens.
     tl::expected<void, std::error_code> open();
     std::uint16_t port() const { return port_; }
-    void run();
+    // Refusals are counted in the shared context, whichever listener saw
+    // them; one listener of a server reports them, or a flood would be
+    // summarized in halves.
+    enum class Reports { refusals, none };
+    void run(Reports reports);
     // Thread-safe: stops accepting, on the acceptor's own executor.
     void close();
 
@@ -35,6 +40,7 @@ class Listener : public std::enable_shared_from_this<Listener> {
 
     boost::asio::io_context& io_;
     std::shared_ptr<ServerContext> context_;
+    boost::asio::ip::tcp::endpoint endpoint_;
     boost::asio::ip::tcp::acceptor acceptor_;
     boost::asio::steady_timer backoff_;  // after accept() ran out of resources
     boost::asio::steady_timer summary_;  // the refusal summary's interval

@@ -23,12 +23,13 @@ boost::asio::ip::address unmapped(const boost::asio::ip::address& a) {
 }
 
 // "10.77.0.1:8080 on wmsgate0", "[fd77::1]:8080": what a bind error is about.
-std::string endpoint_subject(const ServerOptions& options) {
-    const std::string address = options.bind_address.is_v6()
-                                    ? "[" + options.bind_address.to_string() + "]"
-                                    : options.bind_address.to_string();
-    std::string subject = address + ":" + std::to_string(options.port);
-    if (!options.bind_device.empty()) subject += " on " + options.bind_device;
+std::string endpoint_subject(const boost::asio::ip::tcp::endpoint& endpoint,
+                             const std::string& device) {
+    const auto& address = endpoint.address();
+    std::string subject =
+        (address.is_v6() ? "[" + address.to_string() + "]" : address.to_string()) + ":" +
+        std::to_string(endpoint.port());
+    if (!device.empty()) subject += " on " + device;
     return subject;
 }
 
@@ -58,7 +59,7 @@ class ServerImpl {
     void drain(std::chrono::milliseconds bound, std::function<void()> done);
     void stop();
     void disconnect(const boost::asio::ip::address& client, std::function<void()> closed);
-    std::uint16_t port() const { return listener_ ? listener_->port() : 0; }
+    std::uint16_t port() const { return listeners_.empty() ? 0 : listeners_.front()->port(); }
 
   private:
     boost::asio::io_context& io_;
@@ -70,7 +71,11 @@ class ServerImpl {
     RefusalLog refusal_log_;
     std::chrono::seconds refusal_interval_{10};
     std::shared_ptr<ServerContext> context_;
-    std::shared_ptr<Listener> listener_;
+    std::vector<std::shared_ptr<Listener>> listeners_;
+
+    void close_listeners() {
+        for (const auto& listener : listeners_) listener->close();
+    }
 };
 
 tl::expected<void, StartError> ServerImpl::start() {
@@ -82,14 +87,31 @@ tl::expected<void, StartError> ServerImpl::start() {
     auto context =
         std::make_shared<ServerContext>(options_, std::move(handler), authorizer_, access_log_,
                                         pages_, refusal_log_, refusal_interval_);
-    auto listener = std::make_shared<Listener>(io_, context);
-    if (auto opened = listener->open(); !opened) {
+    if (options_.bind_addresses.empty()) {
         context->renders.stop();
-        return tl::unexpected(StartError{opened.error(), endpoint_subject(options_)});
+        return tl::unexpected(StartError{std::make_error_code(std::errc::invalid_argument),
+                                         "no address to listen on"});
+    }
+    std::vector<std::shared_ptr<Listener>> listeners;
+    auto port = options_.port;
+    for (const auto& address : options_.bind_addresses) {
+        const boost::asio::ip::tcp::endpoint endpoint(address, port);
+        auto listener = std::make_shared<Listener>(io_, context, endpoint);
+        if (auto opened = listener->open(); !opened) {
+            // Those already open were never run: they close as they go.
+            context->renders.stop();
+            return tl::unexpected(
+                StartError{opened.error(), endpoint_subject(endpoint, options_.bind_device)});
+        }
+        port = listener->port();
+        listeners.push_back(std::move(listener));
     }
     context_ = std::move(context);
-    listener_ = std::move(listener);
-    listener_->run();
+    listeners_ = std::move(listeners);
+    for (const auto& listener : listeners_) {
+        listener->run(listener == listeners_.front() ? Listener::Reports::refusals
+                                                     : Listener::Reports::none);
+    }
     return {};
 }
 
@@ -112,7 +134,7 @@ void ServerImpl::drain(std::chrono::milliseconds bound, std::function<void()> do
         return;
     }
     context_->draining = true;
-    listener_->close();
+    close_listeners();
     {
         std::lock_guard lock(context_->sessions_mutex);
         for (const auto& weak : context_->sessions) {
@@ -150,7 +172,7 @@ void ServerImpl::drain(std::chrono::milliseconds bound, std::function<void()> do
 
 void ServerImpl::stop() {
     if (!context_ || context_->stopped.exchange(true)) return;
-    listener_->close();
+    close_listeners();
     std::vector<std::weak_ptr<HttpSession>> sessions;
     {
         std::lock_guard lock(context_->sessions_mutex);

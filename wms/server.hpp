@@ -21,10 +21,13 @@ class io_context;
 namespace wmsgate::wms {
 
 struct ServerOptions {
-    boost::asio::ip::address bind_address;
+    // The addresses listened on, all on one port: the tunnel's IPv4 address
+    // and, where the tunnel has one, its IPv6 address. With port 0 the first
+    // address's listener picks the port and the others take the same one.
+    std::vector<boost::asio::ip::address> bind_addresses;
     std::uint16_t port = 8080;
     // SO_BINDTODEVICE: without it Linux's weak host model accepts packets for
-    // bind_address that arrive on any interface.
+    // the bind addresses that arrive on any interface.
     std::string bind_device;
     unsigned render_threads = 2;
     // Reading one request, head and body, from the moment the server waits
@@ -130,7 +133,8 @@ class Server {
     // Reports refused connections once per `interval` in which there were
     // any, on the io_context. Call before start().
     void on_refusals(RefusalLog log, std::chrono::seconds interval = std::chrono::seconds(10));
-    // Opens every layer's dataset (errors name the layer), binds and listens.
+    // Opens every layer's dataset (errors name the layer), binds and listens
+    // on every bind address (errors name the address; then none listens).
     tl::expected<void, StartError> start();
     // Replaces the layers and service settings while running: the new
     // layers' datasets are opened and checked first, and on any error the

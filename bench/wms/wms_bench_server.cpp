@@ -34,7 +34,7 @@ class EveryoneSeesAll : public wms::Authorizer {
 wms::ServerOptions options_for(const daemon::WmsSection& wms, std::uint16_t port,
                                unsigned render_threads) {
     wms::ServerOptions options;
-    options.bind_address = boost::asio::ip::make_address("127.0.0.1");
+    options.bind_addresses = {boost::asio::ip::make_address("127.0.0.1")};
     options.port = port;
     options.render_threads = render_threads;
     options.read_timeout = wms.request_timeout;

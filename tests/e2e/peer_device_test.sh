@@ -77,6 +77,30 @@ socket.create_connection(("fd77::1", 9907), timeout=3, source_address=(sys.argv[
 check "over IPv6 through the tunnel the appliance sees alice's own address" \
     test "$(v6_remote_seen alice "$alice_v6")" = "$alice_v6"
 
+# The WMS itself over IPv6: it listens on the tunnel's IPv6 address as on
+# its IPv4 one, bound to the tunnel device (ss prints that as %DEVICE).
+wms_on_v6() {
+    local listening
+    listening=$(lab_in appliance ss -Hltn "sport = :$LAB_WMS_PORT") || return 1
+    grep -qF "[fd77::1]%$ifname:$LAB_WMS_PORT" <<<"$listening"
+}
+check "the WMS listens on [fd77::1]:$LAB_WMS_PORT bound to $ifname" wms_on_v6
+wms_v6() { lab_in "$1" curl -sS --fail --max-time 20 -g "http://[fd77::1]:$LAB_WMS_PORT/wms?$2"; }
+v6_caps_are_alices() {
+    local body
+    body=$(wms_v6 alice "$caps") || return 1
+    grep -qF '<Name>blue-marble</Name>' <<<"$body" && ! grep -qF 'night-lights' <<<"$body"
+}
+check "alice fetches GetCapabilities over IPv6 through the tunnel: her layer, not bob's" \
+    v6_caps_are_alices
+v6_logged() { grep -q "GetCapabilities 200 REMOTE=$alice_v6 PEER=alice " "$log"; }
+check "the access log names alice at her IPv6 address" v6_logged
+v6_map() {
+    wms_v6 alice "SERVICE=WMS&VERSION=1.3.0&REQUEST=GetMap&LAYERS=blue-marble&STYLES=&CRS=CRS:84&BBOX=-180,-90,180,90&WIDTH=64&HEIGHT=32&FORMAT=image/png" \
+        >"$LAB_DIR/v6.png" && [[ $(head -c 8 "$LAB_DIR/v6.png" | od -An -tx1 | tr -d ' \n') == 89504e470d0a1a0a ]]
+}
+check "and a GetMap over IPv6 is a PNG" v6_map
+
 # --- a peer sending with another peer's source address --------------------------
 # bob puts alice's tunnel address on his interface and sends from it. His
 # packets reach the appliance (his WireGuard encrypts them to it), but the
@@ -99,6 +123,11 @@ check "... and no request was served as alice" test "$(grep -c "PEER=alice" "$lo
 lab_in bob ip addr add "$alice_v6/128" dev "wg${LAB_TAG}bob" nodad
 check "bob sending as alice over IPv6 ($alice_v6) reaches nothing on the appliance" \
     test "$(v6_remote_seen bob "$alice_v6")" = none
+v6_spoofed() {
+    ! lab_in bob curl -sS --max-time 3 --interface "$alice_v6" -g -o /dev/null \
+        "http://[fd77::1]:$LAB_WMS_PORT/wms?$caps" 2>/dev/null
+}
+check "... nor the WMS on [fd77::1]" v6_spoofed
 lab_in bob ip addr del "$alice_v4/32" dev "wg${LAB_TAG}bob"
 lab_in bob ip addr del "$alice_v6/128" dev "wg${LAB_TAG}bob"
 check "bob with his own address is served" gets_caps bob
@@ -174,6 +203,103 @@ for line in sys.stdin:
 agree() { diff <(registry_active) <(device_sorted) >&2; }
 check "registry and device agree after the concurrent calls" agree
 check "... 13 active peers on the device" test "$(device_sorted | wc -l)" = 13
+
+# --- the read-only commands as an admin reads them ------------------------------
+# status, group list, layer list, peer show and peer config print tables and
+# text for people; each is checked against wg(8) or the config, not against
+# the daemon's own JSON alone.
+status_table=$(lab_ctl status)
+server_public=$(lab_in appliance wg show "$ifname" public-key)
+check "status: the header names the interface, port and the device's public key" \
+    test "$(head -1 <<<"$status_table")" = \
+    "interface $ifname, listening on port $LAB_WG_PORT, public key $server_public"
+alice_endpoint=$(lab_in appliance wg show "$ifname" endpoints | awk -v k="$new_key" '$1 == k {print $2}')
+alice_row() { awk '$1 == "alice"' <<<"$status_table"; }
+status_alice() {
+    local name state address endpoint handshake rx tx requests
+    read -r name state address endpoint handshake rx tx requests <<<"$(alice_row)"
+    [[ $state == active && $address == "$alice_v4" && $endpoint == "$alice_endpoint" &&
+        $handshake == 20*Z && $rx -gt 0 && $tx -gt 0 && $requests -gt 0 ]] ||
+        { echo "  alice's row: $(alice_row) (wg endpoint $alice_endpoint)"; return 1; }
+}
+check "status: alice's row has wg's endpoint for her ($alice_endpoint), a handshake, bytes, requests" \
+    status_alice
+status_bob() {
+    local row
+    row=$(awk '$1 == "bob"' <<<"$status_table")
+    [[ $(awk '{print $2, $4, $5}' <<<"$row") == "revoked - -" ]] || { echo "  bob: $row"; return 1; }
+}
+check "status: bob is revoked, without endpoint or handshake" status_bob
+status_rows() {
+    local peers rows
+    peers=$(lab_ctl peer list --json | /usr/bin/python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
+    rows=$(tail -n +4 <<<"$status_table" | grep -c .)
+    [[ $rows -eq $peers ]] || { echo "  $rows rows, $peers peers"; return 1; }
+}
+check "status: one row per registered peer" status_rows
+status_json_matches_wg() {
+    lab_ctl status --json | /usr/bin/python3 -c '
+import json, sys
+status = json.load(sys.stdin)
+on = sorted(p["name"] for p in status["peers"] if p["on_device"])
+active = sorted(p["name"] for p in status["peers"] if p["state"] == "active")
+sys.exit(0 if on == active and status["public_key"] == sys.argv[1] else 1)' "$server_public"
+}
+check "status --json: the peers on the device are exactly the active ones" status_json_matches_wg
+
+groups_table() {
+    [[ $(lab_ctl group list) == $'GROUP     LAYERS\ndaylight  blue-marble\nnight     night-lights' ]]
+}
+check "group list: the config's groups with their layers" groups_table
+layers_table() {
+    local table
+    table=$(lab_ctl layer list)
+    grep -qE '^blue-marble +Blue Marble \(NASA\) +daylight$' <<<"$table" &&
+        grep -qE '^night-lights +Earth at night \(NASA\) +night$' <<<"$table" &&
+        [[ $(grep -c . <<<"$table") -eq 3 ]]
+}
+check "layer list: each layer's title and the groups that see it" layers_table
+show_table() {
+    local shown
+    shown=$(lab_ctl peer show alice)
+    grep -qE '^name: +alice$' <<<"$shown" && grep -qE "^public_key: +$new_key\$" <<<"$shown" &&
+        grep -qE "^ipv6: +$alice_v6\$" <<<"$shown" && ! grep -q '^config' <<<"$shown"
+}
+check "peer show: one line per field, alice's new key and her IPv6 address" show_table
+
+carol_key=$(wg genkey | wg pubkey)
+lab_ctl peer add carol --public-key "$carol_key" --groups daylight >"$LAB_DIR/carol.conf"
+carol_config_again() {
+    lab_ctl peer config carol >"$LAB_DIR/carol-again.conf" &&
+        cmp -s "$LAB_DIR/carol.conf" "$LAB_DIR/carol-again.conf" &&
+        grep -q '^# PrivateKey = $' "$LAB_DIR/carol-again.conf"
+}
+check "peer config: a peer that made its own key gets the same config again, key left out" \
+    carol_config_again
+appliance_key_refused() {
+    set +e
+    lab_ctl peer config alice >"$LAB_DIR/alice-again.out" 2>/dev/null
+    local s=$?
+    set -e
+    [[ $s -eq 2 && ! -s $LAB_DIR/alice-again.out ]]
+}
+check "peer config: refused (exit 2, nothing on stdout) for a key the appliance made" \
+    appliance_key_refused
+audit_table() {
+    local table
+    table=$(lab_ctl audit --since 1h)
+    head -1 <<<"$table" | grep -qE '^TIME +UID +ACTION +PEER +DETAILS$' &&
+        grep -qE '^20[^ ]+Z +0 +peer\.revoke +bob ' <<<"$table"
+}
+check "audit --since 1h: a table with bob's revocation by uid 0" audit_table
+qr_png_unwritable() {
+    set +e
+    lab_ctl peer rotate carol --qr-png /nonexistent/dir/carol.png >/dev/null 2>"$LAB_DIR/qr.err"
+    local s=$?
+    set -e
+    [[ $s -eq 1 ]] && grep -q '/nonexistent/dir/carol.png' "$LAB_DIR/qr.err"
+}
+check "--qr-png to a path that cannot be written: exit 1 naming it" qr_png_unwritable
 
 # --- no key ever logged ---------------------------------------------------------
 # Every private and preshared key the appliance issued, and its own

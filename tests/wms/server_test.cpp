@@ -78,9 +78,9 @@ class FakeAuthorizer : public Authorizer {
 // so a broken server fails the test instead of hanging it.
 class Client {
   public:
-    beast::error_code connect(std::uint16_t port) {
+    beast::error_code connect(std::uint16_t port, const std::string& address = "127.0.0.1") {
         return run([&](auto done) {
-            stream_.async_connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port), done);
+            stream_.async_connect(tcp::endpoint(net::ip::make_address(address), port), done);
         });
     }
 
@@ -160,7 +160,7 @@ class ServerTest : public ::testing::Test {
 
     ServerOptions options() const {
         ServerOptions options;
-        options.bind_address = net::ip::make_address("127.0.0.1");
+        options.bind_addresses = {net::ip::make_address("127.0.0.1")};
         options.port = 0;
         options.render_threads = 2;
         options.max_request_bytes = 2048;
@@ -524,12 +524,64 @@ TEST_F(ServerTest, DrainGivesUpAfterItsBound) {
 
 TEST_F(ServerTest, BindErrorsNameTheEndpoint) {
     auto options = this->options();
-    options.bind_address = net::ip::make_address("192.0.2.1");  // TEST-NET-1, not ours
+    options.bind_addresses = {net::ip::make_address("192.0.2.1")};  // TEST-NET-1, not ours
     options.port = 18080;
     const auto started = start(options);
     ASSERT_FALSE(started);
     EXPECT_EQ(started.error().code, std::errc::address_not_available);
     EXPECT_EQ(started.error().subject, "192.0.2.1:18080");
+}
+
+// The tunnel's IPv4 and IPv6 addresses: one port, both answered, each
+// connection's client named by its own address.
+TEST_F(ServerTest, ListensOnEveryBindAddress) {
+    auto options = this->options();
+    options.bind_addresses = {net::ip::make_address("127.0.0.1"), net::ip::make_address("::1")};
+    const auto started = start(options);
+    if (!started && started.error().code == std::errc::address_not_available)
+        GTEST_SKIP() << "no IPv6 loopback address here";
+    ASSERT_TRUE(started) << started.error().code.message() << " " << started.error().subject;
+    authorizer_.set("::1", ClientView{"bob", {"world"}});
+
+    Client v4;
+    ASSERT_FALSE(v4.connect(server_->port(), "127.0.0.1"));
+    EXPECT_NE(v4.get(capabilities).body().find("<Name>gray</Name>"), std::string::npos);
+    Client v6;
+    ASSERT_FALSE(v6.connect(server_->port(), "::1"));
+    const auto body = v6.get(capabilities).body();
+    EXPECT_NE(body.find("<Name>world</Name>"), std::string::npos);
+    EXPECT_EQ(body.find("<Name>gray</Name>"), std::string::npos);
+
+    const auto records = log(2);
+    ASSERT_EQ(records.size(), 2u);
+    EXPECT_EQ(records[1].remote, "::1");
+    EXPECT_EQ(records[1].client, "bob");
+}
+
+// One address that cannot be bound fails the start, names that address,
+// and leaves none listening: no half-started server.
+TEST_F(ServerTest, ABindErrorOnAnyAddressStopsThemAll) {
+    auto options = this->options();
+    options.bind_addresses = {net::ip::make_address("127.0.0.1"),
+                              net::ip::make_address("192.0.2.1")};  // TEST-NET-1, not ours
+    const auto started = start(options);
+    ASSERT_FALSE(started);
+    EXPECT_EQ(started.error().code, std::errc::address_not_available);
+    const std::string prefix = "192.0.2.1:";
+    ASSERT_EQ(started.error().subject.rfind(prefix, 0), 0u) << started.error().subject;
+    const auto port = std::stoi(started.error().subject.substr(prefix.size()));
+    ASSERT_GT(port, 0);  // the first listener's port, which the second was to share
+    Client client;
+    EXPECT_EQ(client.connect(static_cast<std::uint16_t>(port)), net::error::connection_refused);
+    EXPECT_EQ(server_->port(), 0);
+}
+
+TEST_F(ServerTest, NoAddressIsAnError) {
+    auto options = this->options();
+    options.bind_addresses.clear();
+    const auto started = start(options);
+    ASSERT_FALSE(started);
+    EXPECT_EQ(started.error().code, std::errc::invalid_argument);
 }
 
 TEST_F(ServerTest, PortInUse) {
