@@ -142,7 +142,37 @@ audit_complete() {
 check "the audit trail has the expiry, the revocation and the refused non-admin call" audit_complete
 
 # --- kill -9 in the middle of peer add / revoke -----------------------------
+# The device must outlive the daemon for this to mean anything: a
+# wireguard-go the daemon started dies with it, and start-up rebuilds that
+# device from the registry, so agreement afterwards would hold by
+# construction. Here the test runs wireguard-go itself and wmsgated adopts
+# it: the device keeps whatever the killed daemon left on it.
+#
+# Each kill lands mid-command, and the test shows it: wireguard-go is held
+# with SIGSTOP, so the daemon, once it has committed the change to the
+# registry, waits on the device; the test sees the committed row while the
+# caller still has no reply, and only then kills the daemon. The request the
+# daemon wrote before it died stays queued on the UAPI socket and may still
+# reach the device once wireguard-go runs again; the test then undoes it with
+# wg(8), leaving the device a step behind the registry, as a kill before
+# the write leaves it. Start-up must converge that.
 daemon_pid() { lab_pids_named appliance wmsgated | head -1; }
+gone() { ! kill -0 "$1" 2>/dev/null; }
+link_gone() { ! lab_in appliance ip link show "$ifname" >/dev/null 2>&1; }
+daemon=$(daemon_pid)
+kill -TERM "$daemon"
+e2e_eventually 20 gone "$daemon" || lab_die "wmsgated did not stop on SIGTERM"
+e2e_eventually 10 link_gone || lab_die "the daemon's own wireguard-go left $ifname behind"
+lab_in appliance wireguard-go -f "$ifname" >"$LAB_DIR/wireguard-go.log" 2>&1 &
+LAB_PIDS+=($!)
+e2e_eventually 10 test -S "/var/run/wireguard/$ifname.sock" || lab_die "wireguard-go did not start"
+# $! is the subshell of lab_in; SIGSTOP must reach wireguard-go itself.
+wireguard_go=$(lab_pids_named appliance wireguard-go)
+[[ $wireguard_go =~ ^[0-9]+$ ]] || lab_die "not one wireguard-go in the appliance: $wireguard_go"
+lab_start_appliance "$LAB_DIR/wmsgate.toml"
+adopted() { grep -q 'opened WireGuard device .*BACKEND=uapi CREATED=no' "$LAB_DIR/wmsgated.log"; }
+check "wmsgated adopted the test's wireguard-go (it is not the daemon's child)" adopted
+
 registry_active_keys() {
     lab_ctl peer list --json | /usr/bin/python3 -c '
 import json, sys
@@ -154,36 +184,123 @@ device_keys() {
     lab_in appliance wg show "$ifname" dump | tail -n +2 | awk '{print $1, $4}' | sort
 }
 consistent() { diff <(registry_active_keys) <(device_keys) >&2; }
-restart_after_kill() {
-    local i
-    for i in $(seq 100); do
-        lab_in appliance ip link show "$ifname" >/dev/null 2>&1 || break
-        sleep 0.1
-    done
-    lab_start_appliance "$LAB_DIR/wmsgate.toml"
+# Waits (up to 2 s: the daemon gives the device 3 s before it undoes an
+# add) until the registry, read beside the daemon, has NAME as STATE.
+registry_has() {
+    /usr/bin/python3 - "$LAB_DIR/state/registry.sqlite3" "$1" "$2" <<'PY'
+import sqlite3, sys, time
+path, name, state = sys.argv[1:]
+db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=1)
+end = time.monotonic() + 2
+while time.monotonic() < end:
+    row = db.execute("SELECT revoked IS NULL FROM peers WHERE name = ?", (name,)).fetchone()
+    if row is not None and ("active" if row[0] else "revoked") == state:
+        sys.exit(0)
+    time.sleep(0.01)
+sys.exit(1)
+PY
 }
-inconsistent=0
-landed=0
-for round in $(seq 1 8); do
-    pid=$(daemon_pid)
-    if ((round % 2)); then
-        lab_ctl peer add "crash$round" --groups night >/dev/null 2>&1 &
+# The registry as the file holds it (the daemon is dead when this is read):
+# "KEY IPV4/32" of every peer in service, sorted.
+registry_file() {
+    /usr/bin/python3 - "$LAB_DIR/state/registry.sqlite3" "${1:-}" <<'PY'
+import sqlite3, sys, time
+db = sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True)
+if sys.argv[2]:
+    print(*db.execute("SELECT public_key, ipv4 FROM peers WHERE name = ?", (sys.argv[2],)).fetchone())
+    sys.exit(0)
+rows = db.execute("SELECT public_key, ipv4 FROM peers WHERE revoked IS NULL AND disabled = 0"
+                  " AND (expires IS NULL OR expires > ?)", (int(time.time()),))
+for key, ipv4 in sorted(rows):
+    print(f"{key} {ipv4}/32")
+PY
+}
+device_agrees() { diff <(registry_file) <(device_keys) >/dev/null; }
+# The device a step behind the registry: the add not on it, the revoked
+# peer still on it.
+set_device_behind() {
+    local key ipv4
+    read -r key ipv4 <<<"$(registry_file "$1")"
+    if [[ $2 == active ]]; then
+        lab_in appliance wg set "$ifname" peer "$key" remove
     else
-        lab_ctl peer revoke "crash$((round - 1))" >/dev/null 2>&1 &
+        lab_in appliance wg set "$ifname" peer "$key" allowed-ips "$ipv4/32"
+    fi
+}
+mid_command=0
+silent=0
+behind=0
+inconsistent=0
+for round in $(seq 1 7); do
+    pid=$(daemon_pid)
+    kill -STOP "$wireguard_go"
+    if ((round % 2)); then
+        name="crash$round" state=active
+        lab_ctl peer add "$name" --groups night >"$LAB_DIR/crash.out" 2>"$LAB_DIR/crash.err" &
+    else
+        name="crash$((round - 1))" state=revoked
+        lab_ctl peer revoke "$name" >"$LAB_DIR/crash.out" 2>"$LAB_DIR/crash.err" &
     fi
     ctl=$!
-    sleep "0.0$((RANDOM % 6))"
+    # Committed, and the caller still waits: the kill falls between the
+    # registry and the reply.
+    if registry_has "$name" "$state" && kill -0 "$ctl" 2>/dev/null; then
+        mid_command=$((mid_command + 1))
+    fi
     kill -9 "$pid"
-    # The call failing means the kill landed before its reply.
-    wait "$ctl" || landed=$((landed + 1))
-    restart_after_kill
+    # The caller gets no reply at all: no config, no "device refused" either.
+    if ! wait "$ctl" && [[ ! -s $LAB_DIR/crash.out ]] && ! grep -q refused "$LAB_DIR/crash.err"; then
+        silent=$((silent + 1))
+    fi
+    kill -CONT "$wireguard_go"
+    e2e_eventually 10 gone "$pid"
+    lab_in appliance ip link show "$ifname" >/dev/null || lab_die "$ifname did not survive the kill"
+    e2e_eventually 3 device_agrees || true # the queued request, if it lands
+    set_device_behind "$name" "$state"
+    device_agrees || behind=$((behind + 1))
+    lab_start_appliance "$LAB_DIR/wmsgate.toml"
     consistent || inconsistent=$((inconsistent + 1))
 done
-# With the uapi backend wireguard-go dies with wmsgated and the device is
-# rebuilt from the registry, so agreement is what start-up's reconcile
-# makes; the kernel backend (kernel-vm) keeps the device across the kill.
-check "after 8 kill -9 mid add/revoke ($landed before the reply), registry and device agree every time" \
-    test "$inconsistent" = 0
+check "7 kill -9 landed mid-command: the registry had the change, the caller no reply ($mid_command)" \
+    test "$mid_command" = 7
+check "no caller got a reply or a config from a killed daemon ($silent of 7)" test "$silent" = 7
+check "each restart found the surviving device behind the registry ($behind of 7)" \
+    test "$behind" = 7
+check "after each restart, wg show and peer list --json agree" test "$inconsistent" = 0
+
+# crash7 was added last and never revoked: registered, its config never sent.
+orphan_listed() {
+    local list
+    list=$(lab_ctl peer list --json) || return 1
+    grep -q '"name": "crash7"' <<<"$list"
+}
+check "an add killed before its reply is listed" orphan_listed
+orphan_active() {
+    local shown
+    shown=$(lab_ctl peer show crash7 --json) || return 1
+    grep -q '"state": "active"' <<<"$shown"
+}
+check "and is in service as registered (on the device per the check above)" orphan_active
+orphan_no_config() {
+    set +e
+    out=$(lab_ctl peer config crash7 2>"$LAB_DIR/orphan.err")
+    local s=$?
+    set -e
+    [[ $s -eq 2 && -z $out ]] && grep -q 'peer rotate crash7' "$LAB_DIR/orphan.err"
+}
+check "its key is never shown again: peer config refuses (exit 2) and points to peer rotate" \
+    orphan_no_config
+orphan_no_key() {
+    local shown
+    shown=$(lab_ctl peer show crash7 --json) || return 1
+    ! grep -qi private <<<"$shown"
+}
+check "peer show has no private key of it" orphan_no_key
+rotated() {
+    lab_ctl peer rotate crash7 >"$LAB_DIR/crash7.conf" 2>/dev/null &&
+        grep -q '^PrivateKey = ' "$LAB_DIR/crash7.conf" && consistent
+}
+check "peer rotate gives it a config with a new key, and the device follows" rotated
 check "alice works after the crashes" test -n "$(caps_layers alice)"
 
 check_summary
