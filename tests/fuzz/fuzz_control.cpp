@@ -10,42 +10,19 @@
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
-#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
 
 #include "daemon/control_protocol.hpp"
 #include "daemon/peer_commands.hpp"
+#include "provisioning/peer_service.hpp"
+#include "support/fake_wg_device.hpp"
 
 namespace {
 
 using namespace wmsgate;
 namespace fs = std::filesystem;
-
-class FakeDevice final : public netcfg::WgDevice {
-  public:
-    const std::string& interface_name() const override { return name_; }
-    tl::expected<netcfg::WgDeviceState, std::error_code> get() override {
-        netcfg::WgDeviceState state;
-        for (const auto& [key, peer] : peers_) state.peers.push_back(peer);
-        return state;
-    }
-    tl::expected<void, std::error_code> apply(const netcfg::DeviceUpdate& update) override {
-        for (const auto& change : update.peers) {
-            if (change.kind == netcfg::PeerUpdate::Kind::remove) {
-                peers_.erase(change.peer.public_key.base64());
-            } else {
-                peers_.insert_or_assign(change.peer.public_key.base64(), change.peer);
-            }
-        }
-        return {};
-    }
-
-  private:
-    std::string name_ = "wgfuzz0";
-    std::map<std::string, netcfg::WgPeer> peers_;
-};
 
 daemon::Config make_config() {
     daemon::Config config;
@@ -82,14 +59,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     fs::create_directories(dir());
     auto registry = provisioning::Registry::open(dir() / "registry.sqlite3");
     if (!registry) std::abort();
-    FakeDevice device;
+    netcfg::testing::FakeWgDevice device("wgfuzz0");
+    provisioning::PeerService peers(*registry, device, config.interface.addresses);
     daemon::PeerEffects effects;
     effects.update_policy = [](const std::vector<provisioning::Peer>&) {};
     effects.disconnect = [](const std::vector<boost::asio::ip::address>&,
                             std::function<void()> closed) { closed(); };
     effects.rearm_expiry = [] {};
     effects.requests_served = [](const std::string&) { return std::uint64_t{0}; };
-    daemon::PeerCommands commands(config, *registry, device, server_key, std::move(effects));
+    daemon::PeerCommands commands(config, *registry, device, peers, server_key, std::move(effects));
 
     std::string_view input(reinterpret_cast<const char*>(data), size);
     for (int lines = 0; !input.empty() && lines < 16; ++lines) {
