@@ -19,7 +19,10 @@ MAPS = r"^\(anonymous namespace\)::profile$"
 PHASES = {
     "read/decode": [r"^wmsgate::wms::read_window\b", r"^wmsgate::wms::thread_dataset\b",
                     r"^wmsgate::wms::source_georef\b"],
-    "resample": [r"^wmsgate::wms::resample\b", r"^wmsgate::wms::PixelMapping::PixelMapping\b"],
+    # resample() tail-calls the nearest and cubic kernels: their frames
+    # stand beside it, not under it.
+    "resample": [r"^wmsgate::wms::resample\b", r"^wmsgate::wms::resample_nearest\b",
+                 r"^wmsgate::wms::resample_cubic\b", r"^wmsgate::wms::PixelMapping::PixelMapping\b"],
     "encode": [r"^wmsgate::wms::encode_image\b"],
 }
 
