@@ -48,10 +48,12 @@ export GDAL_DISABLE_READDIR_ON_OPEN=EMPTY_DIR
 pids=()
 cleanup() {
     # lighttpd leaves its FastCGI children (mapserv) running: end them too,
-    # by parent pid.
+    # by parent pid, taken before lighttpd stops (it may respawn one while
+    # its siblings are being ended, and its children are orphaned after).
     for pid in "${pids[@]}"; do
-        for child in $(pgrep -P "$pid" 2>/dev/null); do kill "$child" 2>/dev/null || true; done
+        children=$(pgrep -P "$pid" 2>/dev/null || true)
         kill "$pid" 2>/dev/null || true
+        for child in $children; do kill "$child" 2>/dev/null || true; done
     done
     wait 2>/dev/null || true
 }
