@@ -1,6 +1,7 @@
 #pragma once
 
-// How a layer's pixels are sampled onto a map, chosen per layer.
+// How a layer's pixels are sampled onto a map, chosen per layer. Header-only:
+// the config reader (and so wmsgatectl, which links no map code) parses it.
 
 #include <optional>
 #include <string_view>
@@ -14,7 +15,23 @@ enum class Resampling {
 };
 
 // The config's and gdalwarp's names: "nearest" (or "near"), "bilinear", "cubic".
-std::optional<Resampling> parse_resampling(std::string_view name);
-std::string_view resampling_name(Resampling resampling);
+inline std::optional<Resampling> parse_resampling(std::string_view name) {
+    if (name == "nearest" || name == "near") return Resampling::nearest;
+    if (name == "bilinear") return Resampling::bilinear;
+    if (name == "cubic") return Resampling::cubic;
+    return std::nullopt;
+}
+
+inline std::string_view resampling_name(Resampling resampling) {
+    switch (resampling) {
+        case Resampling::nearest:
+            return "nearest";
+        case Resampling::bilinear:
+            return "bilinear";
+        case Resampling::cubic:
+            return "cubic";
+    }
+    return "bilinear";
+}
 
 }  // namespace wmsgate::wms
