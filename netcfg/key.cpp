@@ -138,7 +138,7 @@ tl::expected<SecretKey, std::error_code> SecretKey::from_raw(std::string_view by
 SecretKey::SecretKey(const SecretKey& other) : bytes_(other.bytes_) {}
 
 SecretKey& SecretKey::operator=(const SecretKey& other) {
-    bytes_ = other.bytes_;
+    if (this != &other) bytes_ = other.bytes_;
     return *this;
 }
 

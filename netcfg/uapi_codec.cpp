@@ -8,7 +8,11 @@
 namespace wmsgate::netcfg {
 namespace {
 
-const std::string zero_key_hex(2 * key_size, '0');
+// UAPI's spelling of "no preshared key". A literal, not a std::string: a
+// static that allocates could throw before main (cert-err58-cpp).
+constexpr std::string_view zero_key_hex =
+    "0000000000000000000000000000000000000000000000000000000000000000";
+static_assert(zero_key_hex.size() == 2 * key_size);
 
 void append_line(std::string& out, std::string_view key, std::string_view value) {
     out.append(key).append("=").append(value).append("\n");
@@ -23,7 +27,7 @@ void append_peer(std::string& out, const PeerUpdate& update) {
     }
     if (update.kind == PeerUpdate::Kind::update_only) append_line(out, "update_only", "true");
     append_line(out, "preshared_key",
-                peer.preshared_key ? peer.preshared_key->reveal_hex() : zero_key_hex);
+                peer.preshared_key ? peer.preshared_key->reveal_hex() : std::string(zero_key_hex));
     if (peer.endpoint) append_line(out, "endpoint", *peer.endpoint);
     append_line(out, "persistent_keepalive_interval", std::to_string(peer.persistent_keepalive));
     append_line(out, "replace_allowed_ips", "true");

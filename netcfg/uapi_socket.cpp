@@ -13,7 +13,7 @@ namespace {
 
 // A get reply is about 300 bytes per peer plus 40 per allowed IP; this allows
 // tens of thousands of peers while bounding what a broken peer can make us hold.
-constexpr std::size_t max_reply_size = 64 * 1024 * 1024;
+constexpr std::size_t max_reply_size = std::size_t{64} * 1024 * 1024;
 
 std::error_code system_error(int err) {
     return {err, std::system_category()};

@@ -41,13 +41,14 @@ tl::expected<std::string, std::error_code> find_executable(const std::string& na
         if (is_executable_file(name)) return name;
         return missing;
     }
+    // NOLINTNEXTLINE(concurrency-mt-unsafe): nothing in wmsgate calls setenv or putenv.
     const char* env = std::getenv("PATH");
     std::string_view path = env ? env : "/usr/local/bin:/usr/bin:/bin";
     while (true) {
         const auto colon = path.find(':');
-        std::string dir(path.substr(0, colon));
-        if (dir.empty()) dir = ".";
-        const std::string candidate = dir + "/" + name;
+        std::string candidate(path.substr(0, colon));
+        if (candidate.empty()) candidate = ".";
+        candidate.append("/").append(name);
         if (is_executable_file(candidate)) return candidate;
         if (colon == std::string_view::npos) return missing;
         path.remove_prefix(colon + 1);
@@ -73,6 +74,7 @@ std::vector<std::string> child_environment() {
 
 std::vector<char*> pointers(std::vector<std::string>& strings) {
     std::vector<char*> out;
+    out.reserve(strings.size() + 1);
     for (auto& s : strings) out.push_back(s.data());
     out.push_back(nullptr);
     return out;
@@ -88,8 +90,10 @@ std::vector<char*> pointers(std::vector<std::string>& strings) {
     // still die from our SIGTERM.
     sigset_t none;
     ::sigemptyset(&none);
+    // NOLINTNEXTLINE(concurrency-mt-unsafe): the forked child has one thread.
     ::sigprocmask(SIG_SETMASK, &none, nullptr);
-    for (int sig = 1; sig < NSIG; ++sig) ::signal(sig, SIG_DFL);
+    // SIGKILL, SIGSTOP and the realtime signals glibc keeps refuse; that is fine.
+    for (int sig = 1; sig < NSIG; ++sig) static_cast<void>(::signal(sig, SIG_DFL));
 
     const int null_fd = ::open("/dev/null", O_RDONLY);
     if (null_fd < 0 || ::dup2(null_fd, STDIN_FILENO) < 0) ::_exit(127);

@@ -30,7 +30,7 @@ tl::expected<std::int64_t, std::error_code> parse_duration(std::string_view text
             unit = 86400;
             break;
         case 'w':
-            unit = 7 * 86400;
+            unit = std::int64_t{7} * 86400;
             break;
         default:
             return invalid;
@@ -101,9 +101,13 @@ tl::expected<Seconds, std::error_code> parse_expiry(std::string_view text, Clock
 std::string format_utc(Seconds time) {
     const std::time_t t = static_cast<std::time_t>(time.time_since_epoch().count());
     std::tm tm{};
-    ::gmtime_r(&t, &tm);
     char buffer[32];
-    std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    // A year past int's range has no calendar date; say so instead of
+    // printing the zeroed tm as 1900-01-00.
+    if (::gmtime_r(&t, &tm) == nullptr ||
+        std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+        return "(out of range: " + std::to_string(time.time_since_epoch().count()) +
+               " s since 1970)";
     return buffer;
 }
 

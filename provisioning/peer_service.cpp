@@ -140,7 +140,7 @@ tl::expected<PeerRotated, PeerError> PeerService::rotate(std::string_view name,
         registry_.rotate_key(name, private_key.public_key(), std::move(psk), KeyOrigin::appliance,
                              {caller_uid, "new appliance-made key pair"});
     if (!changed) return registry_error(changed.error());
-    return PeerRotated{follow(std::move(*changed), (*before)->public_key), std::move(private_key)};
+    return PeerRotated{follow(std::move(*changed), (*before)->public_key), private_key};
 }
 
 tl::expected<PeerChanged, PeerError> PeerService::follow(

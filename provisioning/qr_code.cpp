@@ -20,7 +20,9 @@ struct QrFree {
     void operator()(QRcode* code) const { QRcode_free(code); }
 };
 struct FileClose {
-    void operator()(std::FILE* file) const { std::fclose(file); }
+    // Only for paths that give the file up: the one that keeps it checks
+    // fclose itself.
+    void operator()(std::FILE* file) const { static_cast<void>(std::fclose(file)); }
 };
 
 constexpr int terminal_quiet_zone = 2;  // enough for phone cameras on a screen
@@ -73,14 +75,16 @@ tl::expected<void, std::error_code> write_qr_png(const QrCode& code,
     const auto failed = tl::unexpected(make_error_code(Errc::qr_failed));
     if (scale < 1 || code.size < 1) return failed;
     const int side = (code.size + 2 * png_quiet_zone) * scale;
+    const auto unit = static_cast<std::size_t>(scale);
     std::vector<png_byte> pixels(static_cast<std::size_t>(side) * static_cast<std::size_t>(side),
                                  255);
     for (int y = 0; y < code.size; ++y)
         for (int x = 0; x < code.size; ++x) {
             if (!code.at(x, y)) continue;
             for (int dy = 0; dy < scale; ++dy) {
-                const auto row = static_cast<std::size_t>((y + png_quiet_zone) * scale + dy);
-                const auto col = static_cast<std::size_t>((x + png_quiet_zone) * scale);
+                const std::size_t row = static_cast<std::size_t>(y + png_quiet_zone) * unit +
+                                        static_cast<std::size_t>(dy);
+                const std::size_t col = static_cast<std::size_t>(x + png_quiet_zone) * unit;
                 std::fill_n(pixels.begin() + static_cast<std::ptrdiff_t>(row * side + col), scale,
                             png_byte{0});
             }
@@ -112,8 +116,8 @@ tl::expected<void, std::error_code> write_qr_png(const QrCode& code,
         png_image_write_to_stdio(&image, out.get(), 0, pixels.data(), side, nullptr) != 0;
     png_image_free(&image);
     const bool flushed = written && std::fflush(out.get()) == 0 && ::fsync(fd) == 0;
-    out.reset();
-    if (!flushed) {
+    const bool closed = std::fclose(out.release()) == 0;
+    if (!flushed || !closed) {
         ::unlink(temporary.c_str());
         return failed;
     }

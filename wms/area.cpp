@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <cstring>
+#include <optional>
+#include <string_view>
 
 #include "wms/gdal_support.hpp"
 
@@ -139,25 +141,31 @@ tl::expected<std::shared_ptr<const Area>, AreaError> Area::load(const std::strin
     const GDALDatasetUniquePtr dataset(
         GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY));
     if (!dataset) return fail("cannot open \"" + path + "\" as vector data");
+    // "FILE: layer 'L'[, feature N] REASON"
+    const auto fail_in = [&path](OGRLayer& layer, std::optional<GIntBig> feature,
+                                 std::string_view reason) {
+        std::string message = path + ": layer '" + layer.GetName() + "'";
+        if (feature) message += ", feature " + std::to_string(*feature);
+        message.append(" ").append(reason);
+        return fail(std::move(message));
+    };
     std::unique_ptr<OGRSpatialReference> srs;
     OGRMultiPolygon parts;
     for (OGRLayer* layer : dataset->GetLayers()) {
-        const std::string where = "layer '" + std::string(layer->GetName()) + "'";
         const OGRSpatialReference* layer_srs = layer->GetSpatialRef();
         if (layer_srs == nullptr)
-            return fail(path + ": " + where +
-                        " has no CRS; give it one, e.g. with ogr2ogr -a_srs EPSG:4326");
+            return fail_in(*layer, std::nullopt,
+                           "has no CRS; give it one, e.g. with ogr2ogr -a_srs EPSG:4326");
         const auto native = x_first(*layer_srs);
         if (!srs) srs = x_first(*native);
         for (const auto& feature : *layer) {
-            const std::string what = where + ", feature " + std::to_string(feature->GetFID());
+            const GIntBig fid = feature->GetFID();
             const OGRGeometry* geometry = feature->GetGeometryRef();
-            if (geometry == nullptr) return fail(path + ": " + what + " has no geometry");
+            if (geometry == nullptr) return fail_in(*layer, fid, "has no geometry");
             auto polygons = linear_polygons(*geometry);
-            if (!polygons) return fail(path + ": " + what + " " + polygons.error());
+            if (!polygons) return fail_in(*layer, fid, polygons.error());
             if (!transform_into(**polygons, *native, *srs))
-                return fail(path + ": " + what +
-                            " cannot be moved into the CRS of the first layer");
+                return fail_in(*layer, fid, "cannot be moved into the CRS of the first layer");
             add_polygons(**polygons, parts);
         }
     }
@@ -227,16 +235,16 @@ std::shared_ptr<const AreaOutline> Area::outline(int epsg) const {
 // Called with mutex_ held.
 std::shared_ptr<const AreaOutline> Area::make_outline(int epsg) const {
     QuietGdalErrors quiet;
-    const auto none = std::make_shared<const AreaOutline>();
+    const auto none = [] { return std::make_shared<const AreaOutline>(); };
     OGRSpatialReference target;
-    if (target.importFromEPSG(epsg) != OGRERR_NONE) return none;
+    if (target.importFromEPSG(epsg) != OGRERR_NONE) return none();
     target.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
     std::unique_ptr<OGRGeometry> g(geometry_->clone());
     if (!transform_into(*g, *srs_, target)) {
         // Some of the area lies where the map CRS is undefined (Web
         // Mercator's poles): keep the part inside the CRS's area of use.
         double w = 0, s = 0, e = 0, n = 0;
-        if (!target.GetAreaOfUse(&w, &s, &e, &n, nullptr) || w > e) return none;
+        if (!target.GetAreaOfUse(&w, &s, &e, &n, nullptr) || w > e) return none();
         OGRSpatialReference wgs84;
         wgs84.importFromEPSG(4326);
         wgs84.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
@@ -244,7 +252,7 @@ std::shared_ptr<const AreaOutline> Area::make_outline(int epsg) const {
         OGREnvelope use;
         if (!to_native ||
             !to_native->TransformBounds(w, s, e, n, &use.MinX, &use.MinY, &use.MaxX, &use.MaxY, 21))
-            return none;
+            return none();
         OGRPolygon box;
         OGRLinearRing ring;
         ring.addPoint(use.MinX, use.MinY);
@@ -254,7 +262,7 @@ std::shared_ptr<const AreaOutline> Area::make_outline(int epsg) const {
         ring.closeRings();
         box.addRing(&ring);
         g.reset(geometry_->Intersection(&box));
-        if (!g || g->IsEmpty() || !transform_into(*g, *srs_, target)) return none;
+        if (!g || g->IsEmpty() || !transform_into(*g, *srs_, target)) return none();
     }
     std::vector<std::vector<Point>> rings;
     collect_rings(*g, rings);

@@ -113,7 +113,7 @@ void HttpSession::on_read(beast::error_code ec) {
     dispatch(parser_->release());
 }
 
-void HttpSession::dispatch(Request request) {
+void HttpSession::dispatch(const Request& request) {
     started_ = std::chrono::steady_clock::now();
     busy_ = true;
     request_stop_ = std::stop_source{};
@@ -134,13 +134,13 @@ void HttpSession::dispatch(Request request) {
         return send(text_response(405, "Method not allowed", path), view->client, keep_alive);
     if (const auto page = context_->pages.find(path); page != context_->pages.end())
         return answer_page(page->second, std::move(target), std::move(*view), keep_alive);
-    answer(std::move(target), std::move(*view), keep_alive);
+    answer(target, *view, keep_alive);
 }
 
 // The WMS answer, made by the render scheduler. The client's view is taken
 // again when the render starts: while the request waited, the client may
 // have been revoked, disabled or expired, or lost layers.
-void HttpSession::answer(std::string target, ClientView view, bool keep_alive) {
+void HttpSession::answer(const std::string& target, const ClientView& view, bool keep_alive) {
     auto handler = context_->handler.load();
     const auto& service = handler->service();
     RenderTask task;
@@ -167,8 +167,9 @@ void HttpSession::answer(std::string target, ClientView view, bool keep_alive) {
         }
         const auto render_time = std::chrono::duration_cast<std::chrono::microseconds>(
             std::chrono::steady_clock::now() - began);
+        // mutable: the response (a whole map) is moved on, not copied.
         net::post(executor, [self, response = std::move(response), client = view->client,
-                             keep_alive, render_time] {
+                             keep_alive, render_time]() mutable {
             self->send(std::move(response), client, keep_alive, render_time);
         });
     };
@@ -263,7 +264,7 @@ void HttpSession::answer_page(const PageSource& source, std::string target, Clie
                      keep_alive](std::optional<Page> page) mutable {
         net::post(executor, [self, page = std::move(page), target = std::move(target),
                              view = std::move(view), keep_alive]() mutable {
-            if (!page) return self->answer(std::move(target), std::move(view), keep_alive);
+            if (!page) return self->answer(target, view, keep_alive);
             self->send(Response{200, std::move(page->content_type), std::move(page->body),
                                 path_of(target)},
                        view.client, keep_alive);

@@ -43,8 +43,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
 
     void do_read();
     void on_read(boost::beast::error_code ec);
-    void dispatch(Request request);
-    void answer(std::string target, ClientView view, bool keep_alive);
+    void dispatch(const Request& request);
+    void answer(const std::string& target, const ClientView& view, bool keep_alive);
     void answer_page(const PageSource& source, std::string target, ClientView view,
                      bool keep_alive);
     void on_dropped(DropReason reason, const std::string& target, const std::string& client,

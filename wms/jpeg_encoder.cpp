@@ -20,13 +20,17 @@ namespace wmsgate::wms {
 namespace {
 
 // libjpeg reports a failure by calling error_exit, which must not return.
+// cert-err52-cpp asks for an exception instead of longjmp, but an exception
+// cannot unwind through libjpeg's C frames (built without unwind tables);
+// longjmp is libjpeg's documented way out. compress() holds no object with
+// a destructor between setjmp and any longjmp, so none is skipped.
 struct ErrorManager {
     jpeg_error_mgr base;
     std::jmp_buf jump;
 };
 
 [[noreturn]] void on_error(j_common_ptr info) {
-    std::longjmp(reinterpret_cast<ErrorManager*>(info->err)->jump, 1);
+    std::longjmp(reinterpret_cast<ErrorManager*>(info->err)->jump, 1);  // NOLINT(cert-err52-cpp)
 }
 
 void no_message(j_common_ptr) {}
@@ -39,7 +43,7 @@ bool compress(const RgbaImage& image, int quality, unsigned char** out, unsigned
     info.err = jpeg_std_error(&errors.base);
     errors.base.error_exit = on_error;
     errors.base.output_message = no_message;
-    if (setjmp(errors.jump)) {
+    if (setjmp(errors.jump)) {  // NOLINT(cert-err52-cpp): see ErrorManager
         jpeg_destroy_compress(&info);
         return false;
     }

@@ -15,7 +15,7 @@ std::uint64_t map_cost(unsigned width, unsigned height, std::size_t layers);
 
 // The smallest cost of any request: what a 256x256 tile of one layer costs,
 // so that cheap requests (capabilities, refusals) are not free to flood.
-inline constexpr std::uint64_t minimum_cost = 256 * 256;
+inline constexpr std::uint64_t minimum_cost = std::uint64_t{256} * 256;
 
 // The cost of the request `target` ("/wms?..."), estimated before it is
 // validated, for the render queue's fairness: a GetMap, GetFeatureInfo or

@@ -28,8 +28,8 @@ inline bool taps_at(const SourceWindow& window, double u, double v, const Resamp
     const double bu = std::clamp(u * window.ax + window.bx, 0.0, window.width - 1.0);
     const double bv = std::clamp(v * window.ay + window.by, 0.0, window.height - 1.0);
     const int ix = static_cast<int>(bu), iy = static_cast<int>(bv);
-    const auto wx = static_cast<std::uint32_t>((bu - ix) * 256 + 0.5);
-    const auto wy = static_cast<std::uint32_t>((bv - iy) * 256 + 0.5);
+    const auto wx = round_half_up<std::uint32_t>((bu - ix) * 256);
+    const auto wy = round_half_up<std::uint32_t>((bv - iy) * 256);
     const std::size_t right = ix + 1 < window.width ? 1 : 0;
     const std::size_t down = iy + 1 < window.height ? window.width : 0;
     taps.i00 = std::size_t(iy) * window.width + ix;
@@ -115,7 +115,7 @@ AxisTaps axis_taps(double position, double a, double b, int window_size, int sou
     const int i = static_cast<int>(p);
     out.index = std::size_t(i) * stride;
     out.next = i + 1 < window_size ? stride : 0;
-    out.weight = static_cast<std::uint32_t>((p - i) * 256 + 0.5);
+    out.weight = round_half_up<std::uint32_t>((p - i) * 256);
     return out;
 }
 

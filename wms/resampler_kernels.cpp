@@ -80,7 +80,7 @@ CubicAxis cubic_axis(double position, double a, double b, int window_size, int s
 }
 
 inline std::uint8_t to_byte(float v) {
-    return static_cast<std::uint8_t>(std::clamp(v, 0.0f, 255.0f) + 0.5f);
+    return round_half_up<std::uint8_t>(std::clamp(v, 0.0f, 255.0f));
 }
 
 // One map pixel from 16 taps. Weighted by alpha too, so that a transparent

@@ -36,7 +36,7 @@ struct ServerOptions {
     std::chrono::seconds read_timeout{15};
     // Writing one answer, from the moment the write starts.
     std::chrono::seconds write_timeout{60};
-    std::size_t max_request_bytes = 16 * 1024;
+    std::size_t max_request_bytes = std::size_t{16} * 1024;
     // Connections beyond these are reset at accept, before a byte is read.
     std::size_t max_connections = 512;
     std::size_t max_connections_per_client = 32;

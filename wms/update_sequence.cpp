@@ -1,12 +1,19 @@
 #include "wms/update_sequence.hpp"
 
 #include <cstdint>
-#include <cstdio>
+#include <string>
 
 #include "wms/area.hpp"
 
 namespace wmsgate::wms {
 namespace {
+
+// Sixteen lower-case hex digits, zero-padded.
+std::string hex16(std::uint64_t value) {
+    std::string text(16, '0');
+    for (std::size_t i = 16; i-- > 0; value >>= 4) text[i] = "0123456789abcdef"[value & 0xfu];
+    return text;
+}
 
 // FNV-1a, 64 bits: stable across runs and builds, unlike std::hash.
 class Fingerprint {
@@ -16,11 +23,7 @@ class Fingerprint {
         // A separator, so that ("ab", "c") and ("a", "bc") differ.
         hash_ = (hash_ ^ 0xffu) * 0x100000001b3ull;
     }
-    void add(std::uint64_t value) {
-        char text[17];
-        std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(value));
-        add(std::string_view(text, 16));
-    }
+    void add(std::uint64_t value) { add(hex16(value)); }
     std::uint64_t value() const { return hash_; }
 
   private:
@@ -39,9 +42,7 @@ std::string view_sequence(std::string_view document, const ClientView& view,
         f.add(layer);
         f.add(area->fingerprint());
     }
-    char text[17];
-    std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(f.value()));
-    return text;
+    return hex16(f.value());
 }
 
 }  // namespace wmsgate::wms

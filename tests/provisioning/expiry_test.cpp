@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
+#include <limits>
+
 #include "provisioning/errors.hpp"
 
 namespace wmsgate::provisioning {
@@ -21,6 +24,13 @@ TEST(Expiry, DatesAreUtc) {
     EXPECT_EQ(format_utc(parse_expiry("2027-01-31", now).value()), "2027-01-31T00:00:00Z");
     EXPECT_EQ(format_utc(parse_expiry("2027-01-31T12:34:56Z", now).value()),
               "2027-01-31T12:34:56Z");
+}
+
+// A time from the registry or a device beyond any calendar date is shown as
+// what it is, not as the zeroed "1900-01-00T00:00:00Z".
+TEST(Expiry, ATimeWithoutACalendarDateSaysSo) {
+    const Seconds far{std::chrono::seconds(std::numeric_limits<std::int64_t>::max())};
+    EXPECT_EQ(format_utc(far), "(out of range: 9223372036854775807 s since 1970)");
 }
 
 TEST(Expiry, BadTextAndThePastAreRefused) {
