@@ -33,7 +33,7 @@ Listener::Listener(net::io_context& io, std::shared_ptr<ServerContext> context,
                    tcp::endpoint endpoint)
     : io_(io),
       context_(std::move(context)),
-      endpoint_(endpoint),
+      endpoint_(std::move(endpoint)),
       acceptor_(net::make_strand(io)),
       backoff_(acceptor_.get_executor()),
       summary_(acceptor_.get_executor()) {}

@@ -95,11 +95,12 @@ void cubic_rgba(const SourceWindow& window, const CubicAxis& column, const Cubic
         for (int i = 0; i < 4; ++i) {
             const std::size_t at = row.index[j] + column.index[i];
             const float w = row.weight[j] * column.weight[i];
-            const float a = window.opaque ? 255.0f : planes[3 * plane + at];
+            // Bytes, exact as float.
+            const float a = window.opaque ? 255.0f : static_cast<float>(planes[3 * plane + at]);
             const float wa = w * a;
-            sum[0] += wa * planes[at];
-            sum[1] += wa * planes[plane + at];
-            sum[2] += wa * planes[2 * plane + at];
+            sum[0] += wa * static_cast<float>(planes[at]);
+            sum[1] += wa * static_cast<float>(planes[plane + at]);
+            sum[2] += wa * static_cast<float>(planes[2 * plane + at]);
             sum[3] += wa;
         }
     }
@@ -155,8 +156,10 @@ void cubic_opaque_separable(const SourceWindow& window, const std::vector<CubicA
             const std::uint8_t* r3 = source + row.index[3];
             float* out = combined.data() + c * width;
             for (std::size_t i = 0; i < width; ++i)
-                out[i] = row.weight[0] * r0[i] + row.weight[1] * r1[i] + row.weight[2] * r2[i] +
-                         row.weight[3] * r3[i];
+                out[i] = row.weight[0] * static_cast<float>(r0[i]) +
+                         row.weight[1] * static_cast<float>(r1[i]) +
+                         row.weight[2] * static_cast<float>(r2[i]) +
+                         row.weight[3] * static_cast<float>(r3[i]);
         }
         const std::uint8_t* mask_row = target.mask_row(y);
         std::uint8_t* map_pixel = target.map.pixels.data() + std::size_t(y) * target.map.width * 4;
