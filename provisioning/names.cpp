@@ -1,7 +1,8 @@
+#include "provisioning/names.hpp"
+
 #include <string_view>
 
 #include "provisioning/peer.hpp"
-#include "provisioning/names.hpp"
 
 namespace wmsgate::provisioning {
 namespace {
