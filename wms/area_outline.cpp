@@ -58,6 +58,7 @@ void extend(std::optional<MapBox>& box, const Point& p) {
 }  // namespace
 
 AreaOutline::AreaOutline(std::vector<std::vector<Point>> rings) {
+    std::vector<Edge> edges;
     for (auto& ring : rings) {
         // A closing point repeating the first adds a zero-length edge only.
         if (ring.size() > 1 && ring.front().x == ring.back().x && ring.front().y == ring.back().y)
@@ -65,28 +66,45 @@ AreaOutline::AreaOutline(std::vector<std::vector<Point>> rings) {
         if (ring.size() < 3) continue;
         for (const auto& p : ring) extend(envelope_, p);
         for (std::size_t i = 0; i < ring.size(); ++i)
-            edges_.push_back({ring[i], ring[(i + 1) % ring.size()]});
+            edges.push_back({ring[i], ring[(i + 1) % ring.size()]});
         rings_.push_back(std::move(ring));
     }
     if (!envelope_) return;
-    // About eight edges a band on average; an edge is listed in every band
-    // its y range reaches.
-    const std::size_t bands = std::clamp<std::size_t>(edges_.size() / 8, 1, 4096);
+    // About eight edges a band on average.
+    const std::size_t bands = std::clamp<std::size_t>(edges.size() / 8, 1, 4096);
     band_height_ = (envelope_->maxy - envelope_->miny) / double(bands);
-    bands_.resize(bands);
-    first_band_.reserve(edges_.size());
-    for (std::uint32_t i = 0; i < edges_.size(); ++i) {
-        const auto [low, high] = std::minmax(edges_[i].a.y, edges_[i].b.y);
-        const std::size_t first = band_of(low), last = band_of(high);
-        first_band_.push_back(static_cast<std::uint32_t>(first));
-        for (std::size_t b = first; b <= last; ++b) bands_[b].push_back(i);
+    band_start_.assign(bands + 1, 0);  // band_of() reads the band count from it
+    // Counted first, then placed: starting edges at the front of each band,
+    // reaching ones behind them.
+    std::vector<std::uint32_t> starting(bands, 0), reaching(bands, 0);
+    const auto span = [this](const Edge& e) {
+        const auto [low, high] = std::minmax(e.a.y, e.b.y);
+        return std::pair{band_of(low), band_of(high)};
+    };
+    for (const Edge& e : edges) {
+        const auto [first, last] = span(e);
+        ++starting[first];
+        for (std::size_t b = first + 1; b <= last; ++b) ++reaching[b];
+    }
+    reached_from_.assign(bands, 0);
+    for (std::size_t b = 0; b < bands; ++b) {
+        reached_from_[b] = band_start_[b] + starting[b];
+        band_start_[b + 1] = reached_from_[b] + reaching[b];
+    }
+    band_edges_.resize(band_start_[bands]);
+    std::vector<std::uint32_t> next_start(band_start_.begin(), band_start_.end() - 1);
+    std::vector<std::uint32_t> next_reaching(reached_from_);
+    for (const Edge& e : edges) {
+        const auto [first, last] = span(e);
+        band_edges_[next_start[first]++] = e;
+        for (std::size_t b = first + 1; b <= last; ++b) band_edges_[next_reaching[b]++] = e;
     }
 }
 
 std::size_t AreaOutline::band_of(double y) const {
     if (!(band_height_ > 0)) return 0;
     const double band = std::floor((y - envelope_->miny) / band_height_);
-    return static_cast<std::size_t>(std::clamp(band, 0.0, double(bands_.size() - 1)));
+    return static_cast<std::size_t>(std::clamp(band, 0.0, double(band_start_.size() - 2)));
 }
 
 std::size_t AreaOutline::vertices() const {
@@ -105,12 +123,13 @@ AreaOutline::Selection AreaOutline::select(const MapBox& box, unsigned width, un
     // bands only preselect, the row test below decides.
     const double top = box.maxy - row0 / sy, bottom = box.maxy - row1 / sy;
     const std::size_t first = band_of(bottom), last = band_of(top);
-    for (std::size_t band = first; band <= last && band < bands_.size(); ++band) {
-        for (const std::uint32_t i : bands_[band]) {
-            // Each edge once: in its own first band, or in the first band
-            // looked at when it starts below that.
-            if (first_band_[i] != band && !(band == first && first_band_[i] < first)) continue;
-            const Edge& e = edges_[i];
+    const std::size_t bands = band_start_.empty() ? 0 : band_start_.size() - 1;
+    for (std::size_t band = first; band <= last && band < bands; ++band) {
+        // Each edge once: all of the first band looked at, of the others
+        // only the edges starting in them.
+        const std::uint32_t end = band == first ? band_start_[band + 1] : reached_from_[band];
+        for (std::uint32_t i = band_start_[band]; i < end; ++i) {
+            const Edge& e = band_edges_[i];
             const double ay = (box.maxy - e.a.y) * sy, by = (box.maxy - e.b.y) * sy;
             const double upper = std::min(ay, by), lower = std::max(ay, by);
             // Cheap tests first: most edges a band offers miss these rows.

@@ -87,11 +87,15 @@ class AreaOutline {
 
     std::vector<std::vector<Point>> rings_;
     std::optional<MapBox> envelope_;
-    // Every edge, and for each horizontal band of the envelope the edges
-    // reaching into it, so that a map looks only at the edges near it.
-    std::vector<Edge> edges_;
-    std::vector<std::uint32_t> first_band_;  // per edge
-    std::vector<std::vector<std::uint32_t>> bands_;
+    // The edges by horizontal band of the envelope, so that a map looks only
+    // at the edges near it. Band b's edges are band_edges_[band_start_[b],
+    // band_start_[b + 1]): first those whose lowest point lies in it, then
+    // those reaching in from a lower band. One flat array, copied per band,
+    // because the lookup is bound by memory: indices into a shared edge
+    // list made every visit a cache miss.
+    std::vector<Edge> band_edges_;
+    std::vector<std::uint32_t> band_start_;    // bands + 1 entries
+    std::vector<std::uint32_t> reached_from_;  // per band: where its reaching edges begin
     double band_height_ = 0;
     std::size_t band_of(double y) const;
 };
