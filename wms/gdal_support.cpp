@@ -1,7 +1,10 @@
 #include "wms/gdal_support.hpp"
 
+#include <cpl_conv.h>
 #include <cpl_vsi.h>
+#include <sys/resource.h>
 
+#include <algorithm>
 #include <atomic>
 #include <mutex>
 
@@ -9,7 +12,19 @@ namespace wmsgate::wms {
 
 void ensure_gdal_registered() {
     static std::once_flag once;
-    std::call_once(once, [] { GDALAllRegister(); });
+    std::call_once(once, [] {
+        size_gdal_file_pool();
+        GDALAllRegister();
+    });
+}
+
+void size_gdal_file_pool() {
+    constexpr rlim_t least = 100, most = 1000;
+    if (CPLGetConfigOption("GDAL_MAX_DATASET_POOL_SIZE", nullptr) != nullptr) return;
+    rlimit files{};
+    if (getrlimit(RLIMIT_NOFILE, &files) != 0) return;
+    const rlim_t pool = std::clamp<rlim_t>(files.rlim_cur / 4, least, most);
+    CPLSetConfigOption("GDAL_MAX_DATASET_POOL_SIZE", std::to_string(pool).c_str());
 }
 
 std::string QuietGdalErrors::last_error() {

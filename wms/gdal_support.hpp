@@ -10,8 +10,17 @@
 
 namespace wmsgate::wms {
 
-// Registers GDAL's drivers once per process; safe to call from any thread.
+// Registers GDAL's drivers (and sizes its file pool, below) once per
+// process; safe to call from any thread.
 void ensure_gdal_registered();
+
+// GDAL keeps at most GDAL_MAX_DATASET_POOL_SIZE (default 100) of a VRT's
+// source files open per process; a mosaic of more files then closes and
+// reopens them on every map (a third of a mosaic map's time, measured in
+// bench/wms). Unless the environment sets it, this raises the pool to a
+// quarter of the process's open-file limit (at most 1000, at least 100),
+// leaving the rest to connections. Must run before the first raster opens.
+void size_gdal_file_pool();
 
 // Library code never logs: while this scope lives, GDAL messages on this
 // thread are dropped instead of going to GDAL's default stderr handler.

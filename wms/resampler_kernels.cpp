@@ -193,12 +193,15 @@ void resample_nearest(const SourceWindow& window, const SourceLayout& layout, co
     if (mapping.separable()) {
         // Each column's (and row's) pixel once, not per map pixel.
         std::vector<std::size_t> columns(target.map.width);
-        std::vector<bool> inside(target.map.width);
+        std::vector<std::uint8_t> inside(target.map.width);
         for (unsigned x = 0; x < target.map.width; ++x) {
             const double u = mapping.column(x);
-            inside[x] = on_raster(u, target.source_width);
+            inside[x] = on_raster(u, target.source_width) ? 1 : 0;
             columns[x] = nearest_index(u, window.ax, window.bx, window.width);
         }
+        // Opaque RGB (orthophotos, the common case) copied straight from
+        // the three planes: no alpha test or blend per pixel.
+        const bool opaque_rgb = layout.kind == SampleKind::rgba && window.opaque;
         for (unsigned y = target.y0; y < target.y1; ++y) {
             const double v = mapping.line(y);
             if (!on_raster(v, target.source_height)) continue;
@@ -206,8 +209,22 @@ void resample_nearest(const SourceWindow& window, const SourceLayout& layout, co
             const std::uint8_t* mask_row = target.mask_row(y);
             std::uint8_t* map_pixel =
                 target.map.pixels.data() + std::size_t(y) * target.map.width * 4;
+            if (opaque_rgb) {
+                const std::uint8_t* red = window.rgba.data() + row;
+                const std::uint8_t* green = red + plane;
+                const std::uint8_t* blue = green + plane;
+                for (unsigned x = 0; x < target.map.width; ++x, map_pixel += 4) {
+                    if (inside[x] == 0 || masked(mask_row, x)) continue;
+                    const std::size_t i = columns[x];
+                    map_pixel[0] = red[i];
+                    map_pixel[1] = green[i];
+                    map_pixel[2] = blue[i];
+                    map_pixel[3] = 255;
+                }
+                continue;
+            }
             for (unsigned x = 0; x < target.map.width; ++x, map_pixel += 4)
-                if (inside[x] && !masked(mask_row, x)) draw(row + columns[x], map_pixel);
+                if (inside[x] != 0 && !masked(mask_row, x)) draw(row + columns[x], map_pixel);
         }
         return;
     }
