@@ -9,14 +9,18 @@ namespace wmsgate::wms {
 namespace {
 
 // Sets the columns whose centre lies in [left, right) of a row `width`
-// wide; returns how many.
-std::size_t fill_span(double left, double right, unsigned width, std::uint8_t* row) {
+// wide and clears those from `done` up to them, so that each byte of a row
+// is written once; returns how many were set. Spans come left to right.
+std::size_t fill_span(double left, double right, unsigned width, std::uint8_t* row,
+                      std::size_t& done) {
     const double first = std::max(0.0, std::ceil(left - 0.5));
     const double end = std::min(double(width), std::ceil(right - 0.5));
     if (!(first < end)) return 0;
-    const auto n = static_cast<std::size_t>(end - first);
-    std::memset(row + static_cast<std::size_t>(first), 1, n);
-    return n;
+    const auto from = static_cast<std::size_t>(first), to = static_cast<std::size_t>(end);
+    std::memset(row + done, 0, from - done);
+    std::memset(row + from, 1, to - from);
+    done = to;
+    return to - from;
 }
 
 // Liang-Barsky: the part of segment a-b inside `box`, if any.
@@ -186,7 +190,11 @@ std::size_t AreaOutline::fill(const MapBox& box, unsigned width, unsigned height
                                     [row](const PixelEdge* e) { return e->last_row < int(row); }),
                      active.end());
         const bool open_at_left = selection.left_parity[row - row0] != 0;
-        if (active.empty() && !open_at_left) continue;
+        std::uint8_t* line = rows + std::size_t(row - row0) * width;
+        if (active.empty() && !open_at_left) {
+            std::memset(line, 0, width);
+            continue;
+        }
         const double centre = row + 0.5;
         crossings.clear();
         constexpr double far = std::numeric_limits<double>::infinity();
@@ -194,10 +202,10 @@ std::size_t AreaOutline::fill(const MapBox& box, unsigned width, unsigned height
         for (const PixelEdge* e : active) crossings.push_back(e->x0 + (centre - e->y0) * e->dxdy);
         std::sort(crossings.begin(), crossings.end());
         if (crossings.size() % 2 == 1) crossings.push_back(far);
-        std::uint8_t* line = rows + std::size_t(row - row0) * width;
-        std::size_t set = 0;
+        std::size_t set = 0, done = 0;
         for (std::size_t k = 0; k + 1 < crossings.size(); k += 2)
-            set += fill_span(crossings[k], crossings[k + 1], width, line);
+            set += fill_span(crossings[k], crossings[k + 1], width, line, done);
+        std::memset(line + done, 0, width - done);
         if (touched != nullptr) touched[row - row0] = set != 0;
         covered += set;
     }
@@ -214,13 +222,15 @@ void AreaOutline::mask(const MapBox& box, unsigned width, unsigned height, AreaM
     out.width = width;
     out.height = height;
     out.cover = AreaMask::Cover::none;
-    out.inside.clear();
     out.row_touched.clear();
     if (width == 0 || height == 0 || !envelope_ || envelope_->maxx < box.minx ||
-        envelope_->minx > box.maxx || envelope_->maxy < box.miny || envelope_->miny > box.maxy)
+        envelope_->minx > box.maxx || envelope_->maxy < box.miny || envelope_->miny > box.maxy) {
+        out.inside.clear();
         return;
-    // assign() keeps the capacity of a reused mask: no allocation per map.
-    out.inside.assign(std::size_t(width) * height, 0);
+    }
+    // Not cleared first: fill() writes every byte, and resize() keeps a
+    // reused mask's memory and contents (no allocation or zeroing per map).
+    out.inside.resize(std::size_t(width) * height);
     out.row_touched.assign(height, 0);
     const std::size_t covered =
         fill(box, width, height, 0, height, out.inside.data(), out.row_touched.data());

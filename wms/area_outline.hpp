@@ -79,8 +79,8 @@ class AreaOutline {
     };
     Selection select(const MapBox& box, unsigned width, unsigned height, unsigned row0,
                      unsigned row1) const;
-    // Rows [row0, row1) of the mask into `rows` (zeroed, width bytes each);
-    // returns the pixels set, and marks each row with any in `touched`.
+    // Rows [row0, row1) of the mask into `rows` (width bytes each, every one
+    // written); returns the pixels set, and marks each row with any in `touched`.
     std::size_t fill(const MapBox& box, unsigned width, unsigned height, unsigned row0,
                      unsigned row1, std::uint8_t* rows, std::uint8_t* touched) const;
     bool inside(double x, double y) const;

@@ -84,6 +84,21 @@ TEST(AreaMask, HolesAreOutside) {
     EXPECT_TRUE(at(mask, 2, 10));
 }
 
+// A render thread keeps one mask and fills it map after map: nothing of the
+// map before may show through.
+TEST(AreaMask, AReusedMaskEqualsAFreshOne) {
+    const auto band = wkt_area("POLYGON((0 0,20 0,20 10,0 10,0 0))");
+    const auto square = wkt_area("POLYGON((12 2,18 2,18 8,12 8,12 2))");
+    AreaMask reused;
+    band->mask(4326, grid, 20, 20, reused);
+    ASSERT_EQ(reused.cover, AreaMask::Cover::part);
+    square->mask(4326, grid, 20, 20, reused);
+    const auto fresh = square->mask(4326, grid, 20, 20);
+    EXPECT_EQ(reused.inside, fresh.inside);
+    EXPECT_EQ(reused.row_touched, fresh.row_touched);
+    EXPECT_EQ(count(reused), 36u);
+}
+
 TEST(AreaMask, OnePixelAnswerAgreesWithTheMask) {
     // A star with 200 points, edges at every angle.
     std::string wkt = "POLYGON((";
