@@ -11,7 +11,7 @@
 namespace wmsgate::wms {
 
 struct EncodeSettings {
-    int png_level = 6;
+    int png_level = 2;      // as ServiceConfig::png_compression
     int jpeg_quality = 75;  // also lossy WebP's quality
 };
 
