@@ -92,6 +92,7 @@ tl::expected<void, ConfigError> read_layers(const std::filesystem::path& file,
                                          "\": " + std::strerror(errno) +
                                          "; check the path and that the wmsgate user may read it"));
             }
+            if (auto ok = read_vector_keys(s, layer); !ok) return ok;
             if (auto ok = read_layer_style(s, layer); !ok) return ok;
             if (auto ok = s.reject_unknown_keys(); !ok) return ok;
             out.layers.push_back(std::move(layer));

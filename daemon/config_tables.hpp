@@ -36,6 +36,9 @@ class Section {
                 std::string(key) + ": required key is missing"};
     }
 
+    const std::filesystem::path& file() const { return file_; }
+    const toml::table& table() const { return table_; }
+
     const toml::node* find(std::string_view key) {
         used_.insert(std::string(key));
         return table_.get(key);
@@ -145,6 +148,9 @@ tl::expected<void, ConfigError> read_wms(const std::filesystem::path& file, Sect
 tl::expected<void, ConfigError> read_layers(const std::filesystem::path& file,
                                             const toml::table& root, FileChecks checks,
                                             Config& out);
+// The vector keys of one [[layer]] (source_layer, fields, [[layer.rule]]);
+// refuses them on a raster layer and the raster keys on a vector layer.
+tl::expected<void, ConfigError> read_vector_keys(Section& s, wms::LayerConfig& layer);
 tl::expected<void, ConfigError> read_groups(const std::filesystem::path& file,
                                             const toml::table& root, const AreaLoader& load_area,
                                             Config& out);

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "wms/resampling.hpp"
+#include "wms/vector_style.hpp"
 
 namespace wmsgate::wms {
 
@@ -30,6 +31,16 @@ struct LayerConfig {
     std::optional<double> min;
     std::optional<double> max;
     Resampling resampling = Resampling::bilinear;
+
+    // A vector layer when set: the OGR layer inside `source` (a file, or
+    // "PG:..." for PostGIS). The keys below apply to vector layers only.
+    std::string source_layer;
+    // The attributes GetFeatureInfo may return; empty: all of them.
+    std::vector<std::string> fields;
+    // First match wins; none: default_vector_rule().
+    std::vector<VectorRule> rules;
+
+    bool is_vector() const { return !source_layer.empty(); }
 };
 
 struct ContactInfo {

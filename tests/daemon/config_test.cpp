@@ -185,6 +185,53 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"max_request_pixels negative", "port = 8081",
                 "port = 8081\nmax_request_pixels = -1", 14,
                 "wms.max_request_pixels: expected an integer from 0 to 1099511627776"},
+        // Vector layers: their keys only with source_layer, raster keys
+        // never with it, and every rule value at its own line.
+        BadCase{"fields on a raster layer", "source = \"/srv/dem.tif\"",
+                "source = \"/srv/dem.tif\"\nfields = [\"id\"]", 24,
+                "layer.fields: applies to vector layers only"},
+        BadCase{"rule on a raster layer", "source = \"/srv/dem.tif\"",
+                "source = \"/srv/dem.tif\"\n[[layer.rule]]\nfill = \"#ffffff\"", 24,
+                "layer.rule: applies to vector layers only"},
+        BadCase{"resampling on a vector layer", "source = \"/srv/dem.tif\"",
+                "source = \"/srv/dem.tif\"\nsource_layer = \"parcels\"\nresampling = \"nearest\"",
+                25, "layer.resampling: applies to raster layers only"},
+        BadCase{"colour by name", "source = \"/srv/dem.tif\"",
+                "source = \"/srv/dem.tif\"\nsource_layer = \"parcels\"\n[[layer.rule]]\nfill = "
+                "\"green\"",
+                26, "layer.rule.fill: expected a colour \"#rrggbb\" or \"#rrggbbaa\""},
+        BadCase{"colour with a bad digit", "source = \"/srv/dem.tif\"",
+                "source = \"/srv/dem.tif\"\nsource_layer = \"parcels\"\n[[layer.rule]]\nstroke = "
+                "\"#12345g\"",
+                26, "layer.rule.stroke: expected a colour"},
+        BadCase{"stroke_width zero", "source = \"/srv/dem.tif\"",
+                "source = \"/srv/dem.tif\"\nsource_layer = \"parcels\"\n[[layer.rule]]\nstroke = "
+                "\"#000000\"\nstroke_width = 0",
+                27, "layer.rule.stroke_width: expected a number above 0 to 100"},
+        BadCase{"point_size as string", "source = \"/srv/dem.tif\"",
+                "source = \"/srv/dem.tif\"\nsource_layer = \"parcels\"\n[[layer.rule]]\nfill = "
+                "\"#000000\"\npoint_size = \"4\"",
+                27, "layer.rule.point_size: expected a number above 0 to 200"},
+        BadCase{"negative min_scale", "source = \"/srv/dem.tif\"",
+                "source = \"/srv/dem.tif\"\nsource_layer = \"parcels\"\n[[layer.rule]]\nfill = "
+                "\"#000000\"\nmin_scale = -1",
+                27, "layer.rule.min_scale: expected a number from 0 to"},
+        BadCase{"min_scale not below max_scale", "source = \"/srv/dem.tif\"",
+                "source = \"/srv/dem.tif\"\nsource_layer = \"parcels\"\n[[layer.rule]]\nfill = "
+                "\"#000000\"\nmin_scale = 5000\nmax_scale = 5000",
+                28, "layer.rule.max_scale: expected max_scale greater than min_scale"},
+        BadCase{"rule drawing nothing", "source = \"/srv/dem.tif\"",
+                "source = \"/srv/dem.tif\"\nsource_layer = \"parcels\"\n[[layer.rule]]\nfilter = "
+                "\"class = 1\"",
+                25, "layer.rule.fill: expected fill or stroke"},
+        BadCase{"empty filter", "source = \"/srv/dem.tif\"",
+                "source = \"/srv/dem.tif\"\nsource_layer = \"parcels\"\n[[layer.rule]]\nfilter = "
+                "\"\"\nfill = \"#000000\"",
+                26, "layer.rule.filter: expected a non-empty string"},
+        BadCase{"unknown rule key", "source = \"/srv/dem.tif\"",
+                "source = \"/srv/dem.tif\"\nsource_layer = \"parcels\"\n[[layer.rule]]\ncolour = "
+                "\"#000000\"\nfill = \"#000000\"",
+                26, "layer.rule.colour: unknown key"},
         BadCase{"max_request_pixels beyond 2^40", "port = 8081",
                 "port = 8081\nmax_request_pixels = 1099511627777", 14,
                 "wms.max_request_pixels: expected an integer from 0 to 1099511627776"}),
@@ -279,6 +326,45 @@ TEST_F(ConfigTest, ReadsServiceMetadataAndLayerStyles) {
     EXPECT_EQ(dem.abstract, "Heights");
     EXPECT_EQ(dem.resampling, wms::Resampling::cubic);
     EXPECT_EQ(config->layers.at(0).resampling, wms::Resampling::bilinear);
+}
+
+TEST_F(ConfigTest, ReadsVectorLayersAndTheirRules) {
+    std::string text = valid;
+    text.replace(text.find("source = \"/srv/dem.tif\""), 23,
+                 "source = \"PG:dbname=gis\"\nsource_layer = \"parcels\"\n"
+                 "fields = [\"id\", \"class\"]\n"
+                 "[[layer.rule]]\nfilter = \"class = 'forest'\"\nfill = \"#6eaa64\"\n"
+                 "stroke = \"#325a2880\"\nstroke_width = 2\nmax_scale = 50000.5\n"
+                 "[[layer.rule]]\ntitle = \"Wells\"\nfill = \"#0000FF\"\npoint_size = 8.5\n"
+                 "min_scale = 1000\n");
+    auto config = load_config(write(text));
+    ASSERT_TRUE(config) << config.error().message;
+    const auto& parcels = config->layers.at(1);
+    EXPECT_TRUE(parcels.is_vector());
+    EXPECT_FALSE(config->layers.at(0).is_vector());
+    EXPECT_EQ(parcels.source_layer, "parcels");
+    EXPECT_EQ(parcels.fields, (std::vector<std::string>{"id", "class"}));
+    ASSERT_EQ(parcels.rules.size(), 2u);
+    const auto& forest = parcels.rules[0];
+    EXPECT_EQ(forest.filter, "class = 'forest'");
+    EXPECT_EQ(forest.title, "class = 'forest'");  // the filter names an untitled rule
+    EXPECT_EQ(forest.fill, (wms::Rgba{0x6e, 0xaa, 0x64, 0xff}));
+    EXPECT_EQ(forest.stroke, (wms::Rgba{0x32, 0x5a, 0x28, 0x80}));
+    EXPECT_EQ(forest.stroke_width, 2.0);
+    EXPECT_FALSE(forest.min_scale);
+    EXPECT_EQ(forest.max_scale, 50000.5);
+    EXPECT_TRUE(forest.applies_at(50000));
+    EXPECT_FALSE(forest.applies_at(50000.5));
+    const auto& wells = parcels.rules[1];
+    EXPECT_EQ(wells.filter, "");
+    EXPECT_EQ(wells.title, "Wells");
+    EXPECT_EQ(wells.fill, (wms::Rgba{0, 0, 0xff, 0xff}));
+    EXPECT_FALSE(wells.stroke);
+    EXPECT_EQ(wells.point_size, 8.5);
+    EXPECT_FALSE(wells.applies_at(999));
+    EXPECT_TRUE(wells.applies_at(1000));
+    // The group still names the layer after the rules' tables.
+    EXPECT_EQ(config->groups.at("survey"), (std::set<std::string>{"ortho", "dem"}));
 }
 
 TEST_F(ConfigTest, FileChecksFindUnreadableLayersAndExposedKeys) {
