@@ -131,6 +131,7 @@ tl::expected<void, StartupError> Appliance::start_wms() {
     if (auto ok = wms_->start(); !ok) {
         return startup_failure("WMS on " + ok.error().subject + ": " + ok.error().code.message());
     }
+    log_layer_warnings(*wms_, log_);
     return {};
 }
 
@@ -251,6 +252,7 @@ tl::expected<void, StartupError> Appliance::reload(Config next) {
     if (auto ok = wms_->reload(wms_service(next)); !ok) {
         return startup_failure("layer " + ok.error().subject + ": " + ok.error().code.message());
     }
+    log_layer_warnings(*wms_, log_);
     // PeerCommands, PeerService and MetricsPage read config_ by reference:
     // groups, layers and the endpoint of new client configs follow at once.
     config_ = std::move(next);

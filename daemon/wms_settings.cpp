@@ -38,4 +38,8 @@ wms::ServerOptions wms_server_options(const Config& config) {
     return options;
 }
 
+void log_layer_warnings(const wms::Server& server, const Log& log) {
+    for (const auto& warning : server.layer_warnings()) log.warning(warning);
+}
+
 }  // namespace wmsgate::daemon

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "daemon/config.hpp"
+#include "daemon/log.hpp"
 #include "wms/server.hpp"
 
 namespace wmsgate::daemon {
@@ -13,5 +14,9 @@ wms::ServiceConfig wms_service(const Config& config);
 // address (if any), both bound to the tunnel device, with the config's
 // limits. Fixed until a restart.
 wms::ServerOptions wms_server_options(const Config& config);
+
+// Logs, one warning each, what the server found worth telling the admin
+// about its layers (a vector source without a spatial index).
+void log_layer_warnings(const wms::Server& server, const Log& log);
 
 }  // namespace wmsgate::daemon

@@ -16,6 +16,8 @@ build_packages=(
     libgdal-dev libboost1.74-dev libmnl-dev libsodium-dev libsqlite3-dev
     libtomlplusplus-dev libsystemd-dev libexpected-dev libqrencode-dev
     libgtest-dev libgmock-dev nlohmann-json3-dev libdeflate-dev libpng-dev libjpeg-dev
+    # AGG draws vector layers (wms/vector_draw.cpp).
+    libagg-dev
     # scripts/fuzz.sh (libFuzzer and the sanitizer runtimes come with clang's
     # compiler-rt) and the clang-tidy check.
     clang-14 libclang-rt-14-dev clang-tidy-14
@@ -26,6 +28,8 @@ runtime_packages=(
     wireguard-go wireguard-tools iproute2 procps psmisc
     gdal-bin python3 python3-gdal python3-owslib curl libxml2-utils zbar-tools
     xplanet-images
+    # Vector layers from PostGIS, tested against a real server the test starts.
+    postgresql-15-postgis-3
     # Packaging and the unit file checks: cpack's dpkg-shlibdeps,
     # systemd-analyze, man.
     dpkg-dev systemd man-db

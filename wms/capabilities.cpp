@@ -8,6 +8,7 @@
 #include "wms/crs.hpp"
 #include "wms/legend.hpp"
 #include "wms/styles.hpp"
+#include "wms/vector_legend.hpp"
 #include "wms/xml.hpp"
 
 namespace wmsgate::wms {
@@ -213,7 +214,8 @@ std::string Writer::styles(const LayerInfo& layer) const {
     std::string xml;
     for (const auto& name : style_names(layer)) {
         const auto paint = resolve_style(layer, name);
-        const LegendSize size = natural_legend_size(*paint);
+        const LegendSize size =
+            layer.vector ? vector_legend_size(*layer.vector) : natural_legend_size(*paint);
         const std::string href = url_ + "SERVICE=WMS&REQUEST=GetLegendGraphic&VERSION=" +
                                  std::string(v13_ ? "1.3.0" : "1.1.1") +
                                  "&FORMAT=image/png&LAYER=" + layer.name + "&STYLE=" + name;

@@ -53,4 +53,8 @@ void forget_all_thread_datasets() {
     ++generation;
 }
 
+std::uint64_t thread_datasets_generation() {
+    return generation.load();
+}
+
 }  // namespace wmsgate::wms

@@ -4,6 +4,7 @@
 
 #include <gdal_priv.h>
 
+#include <cstdint>
 #include <string>
 
 namespace wmsgate::wms {
@@ -22,5 +23,9 @@ void forget_thread_dataset(const std::string& source);
 // Makes every thread drop all its handles before its next use (after a
 // reload: a file may have been replaced under the same path). Thread-safe.
 void forget_all_thread_datasets();
+
+// Counts forget_all_thread_datasets() calls: other per-thread caches of
+// opened sources (vector layers) drop their handles when it changes.
+std::uint64_t thread_datasets_generation();
 
 }  // namespace wmsgate::wms

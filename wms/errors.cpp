@@ -36,6 +36,12 @@ class Category final : public std::error_category {
                 return "the server is not running";
             case Errc::cancelled:
                 return "the client no longer waits for the answer";
+            case Errc::vector_layer_missing:
+                return "the vector source has no layer of that name; check source_layer";
+            case Errc::vector_filter_invalid:
+                return "a rule's filter is not a valid OGR SQL expression for the layer's fields";
+            case Errc::vector_field_missing:
+                return "a name in fields is not a field of the layer";
         }
         return "unknown wms error";
     }

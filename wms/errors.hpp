@@ -20,6 +20,9 @@ enum class Errc {
     already_started,
     not_started,
     cancelled,
+    vector_layer_missing,
+    vector_filter_invalid,
+    vector_field_missing,
 };
 
 const std::error_category& wms_category() noexcept;

@@ -4,6 +4,7 @@
 
 #include <array>
 #include <cmath>
+#include <cstdlib>
 #include <memory>
 
 #include "wms/dataset_cache.hpp"
@@ -60,10 +61,28 @@ std::string xml_value(double v) {
     return number(v);
 }
 
+std::string attribute_text(const FeatureAttribute& a) {
+    return a.value ? *a.value : std::string("null");
+}
+
+std::string features_text(const LayerValues& layer) {
+    std::string out;
+    for (const auto& feature : layer.features) {
+        out += "  Feature " + std::to_string(feature.fid) + ":\n";
+        for (const auto& a : feature.attributes)
+            out += "    " + a.name + " = " + attribute_text(a) + "\n";
+    }
+    return out;
+}
+
 std::string as_text(const std::vector<LayerValues>& layers, unsigned count) {
     std::string out;
     for (const auto& layer : layers) {
         out += "Layer '" + layer.layer + "'\n";
+        if (layer.vector && layer.inside) {
+            out += features_text(layer);
+            continue;
+        }
         if (!layer.inside || count == 0) {
             out += "  no data at this point\n";
             continue;
@@ -81,7 +100,15 @@ std::string as_html(const std::vector<LayerValues>& layers, unsigned count) {
         "info</title></head><body>\n";
     for (const auto& layer : layers) {
         out += "<table><caption>" + xml_escape(layer.layer) + "</caption>\n";
-        if (layer.inside && count > 0) {
+        if (layer.vector && layer.inside) {
+            for (const auto& feature : layer.features) {
+                out +=
+                    "<tr><th colspan=\"2\">Feature " + std::to_string(feature.fid) + "</th></tr>\n";
+                for (const auto& a : feature.attributes)
+                    out += "<tr><th>" + xml_escape(a.name) + "</th><td>" +
+                           xml_escape(attribute_text(a)) + "</td></tr>\n";
+            }
+        } else if (layer.inside && count > 0) {
             for (std::size_t b = 0; b < layer.bands.size(); ++b)
                 out += "<tr><th>band_" + std::to_string(b + 1) + "</th><td>" +
                        value_text(layer.bands[b], "nodata") + "</td></tr>\n";
@@ -97,17 +124,50 @@ std::string json_string(std::string_view text) {
     std::string out = "\"";
     for (const char c : text) {
         if (c == '"' || c == '\\') out += '\\';
-        // Layer names are plain identifiers; control characters never belong.
-        out += static_cast<unsigned char>(c) < 0x20 ? '?' : c;
+        // Attribute values may hold line breaks or other control characters.
+        if (static_cast<unsigned char>(c) < 0x20) {
+            static constexpr char hex[] = "0123456789abcdef";
+            out += "\\u00";
+            out += hex[(c >> 4) & 0xf];
+            out += hex[c & 0xf];
+            continue;
+        }
+        out += c;
     }
     return out + "\"";
 }
 
-// GeoJSON-like: one feature per layer with values, properties band_N.
+// A number as it came from the source when it is one JSON can hold.
+std::string json_attribute(const FeatureAttribute& a) {
+    if (!a.value) return "null";
+    if (a.number) {
+        const double v = std::strtod(a.value->c_str(), nullptr);
+        if (std::isfinite(v) && !a.value->empty()) return *a.value;
+    }
+    return json_string(*a.value);
+}
+
+// GeoJSON-like: one feature per layer with values, properties band_N; a
+// vector layer's features with their attributes.
 std::string as_json(const std::vector<LayerValues>& layers, unsigned count) {
     std::string out = "{\"type\":\"FeatureCollection\",\"features\":[";
     bool first = true;
     for (const auto& layer : layers) {
+        if (layer.vector) {
+            for (const auto& feature : layer.features) {
+                out += std::string(first ? "" : ",") +
+                       "{\"type\":\"Feature\",\"id\":" + std::to_string(feature.fid) +
+                       ",\"layer\":" + json_string(layer.layer) +
+                       ",\"geometry\":null,\"properties\":{";
+                for (std::size_t k = 0; k < feature.attributes.size(); ++k)
+                    out += std::string(k == 0 ? "" : ",") +
+                           json_string(feature.attributes[k].name) + ":" +
+                           json_attribute(feature.attributes[k]);
+                out += "}}";
+                first = false;
+            }
+            continue;
+        }
         if (!layer.inside || count == 0) continue;
         out += std::string(first ? "" : ",") +
                "{\"type\":\"Feature\",\"layer\":" + json_string(layer.layer) +
@@ -125,7 +185,17 @@ std::string as_xml(const std::vector<LayerValues>& layers, unsigned count) {
     std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<FeatureInfoResponse>\n";
     for (const auto& layer : layers) {
         out += "  <Layer name=\"" + xml_escape(layer.layer) + "\">";
-        if (layer.inside && count > 0) {
+        if (layer.vector) {
+            for (const auto& feature : layer.features) {
+                out += "<Feature fid=\"" + std::to_string(feature.fid) + "\">";
+                for (const auto& a : feature.attributes) {
+                    out += "<Attribute name=\"" + xml_escape(a.name) + "\"";
+                    out +=
+                        a.value ? ">" + xml_escape(*a.value) + "</Attribute>" : " null=\"true\"/>";
+                }
+                out += "</Feature>";
+            }
+        } else if (layer.inside && count > 0) {
             out += "<Feature>";
             for (std::size_t b = 0; b < layer.bands.size(); ++b) {
                 out += "<Band index=\"" + std::to_string(b + 1) + "\"";
@@ -165,7 +235,7 @@ tl::expected<LayerValues, SampleError> sample_point(const std::string& layer,
     if (dataset == nullptr)
         return tl::unexpected(
             SampleError{make_error_code(Errc::dataset_unreadable), QuietGdalErrors::last_error()});
-    LayerValues out{layer, {}, false};
+    LayerValues out{layer, {}, false, false, {}};
     const auto pixel = to_pixel(*dataset, epsg, x, y);
     if (!pixel) return out;
     const auto cell = pixel_cell(pixel->first, pixel->second, dataset->GetRasterXSize(),

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,12 +13,28 @@
 
 namespace wmsgate::wms {
 
-// One queried layer at the clicked point. No values when the point lies
-// outside the data; a band's value is nullopt where it is nodata.
+// One attribute of a vector feature; nullopt where it is null or unset.
+struct FeatureAttribute {
+    std::string name;
+    std::optional<std::string> value;
+    bool number = false;  // integer or real: JSON writes it bare
+};
+
+// A vector feature under the clicked point.
+struct QueriedFeature {
+    std::int64_t fid = 0;
+    std::vector<FeatureAttribute> attributes;
+};
+
+// One queried layer at the clicked point. A raster: no values when the
+// point lies outside the data; a band's value is nullopt where it is
+// nodata. A vector layer: the features under the point (inside when any).
 struct LayerValues {
     std::string layer;
     std::vector<std::optional<double>> bands;
     bool inside = false;
+    bool vector = false;
+    std::vector<QueriedFeature> features;
 };
 
 struct SampleError {
@@ -39,7 +56,8 @@ std::optional<std::pair<int, int>> pixel_cell(double x, double y, int width, int
 std::pair<double, double> pixel_centre(const GetMapRequest& map, unsigned i, unsigned j);
 
 // Formats the answer. FEATURE_COUNT bounds the layers reported with values:
-// a raster has one feature (the pixel) per layer.
+// a raster has one feature (the pixel) per layer. (A vector layer's
+// features are bounded by its query, so all given are written.)
 std::string format_feature_info(const std::vector<LayerValues>& layers, InfoFormat format,
                                 unsigned feature_count);
 std::string_view info_content_type(InfoFormat format);

@@ -14,6 +14,8 @@
 #include "wms/renderer.hpp"
 #include "wms/styles.hpp"
 #include "wms/update_sequence.hpp"
+#include "wms/vector_legend.hpp"
+#include "wms/vector_query.hpp"
 
 namespace wmsgate::wms {
 namespace {
@@ -72,8 +74,8 @@ tl::expected<MapJob, ServiceException> map_job(const GetMapRequest& request,
                 "Style " + std::to_string(i + 1) + " of STYLES is not defined for its layer"});
         const auto area = view.areas.find(layer->name);
         job.layers.push_back({layer->source, *paint,
-                              area == view.areas.end() ? nullptr : area->second,
-                              layer->resampling});
+                              area == view.areas.end() ? nullptr : area->second, layer->resampling,
+                              layer->vector});
     }
     return job;
 }
@@ -202,10 +204,13 @@ Response Handler::get_feature_info(const GetFeatureInfoRequest& request,
             !area->outline(request.map.crs.epsg)
                  ->covers_pixel(request.map.bbox, request.map.image.width, request.map.image.height,
                                 request.i, request.j)) {
-            values.push_back({layer->name, {}, false});
+            values.push_back({layer->name, {}, false, layer->vector != nullptr, {}});
             continue;
         }
-        auto sampled = sample_point(layer->name, layer->source, request.map.crs.epsg, x, y);
+        auto sampled = layer->vector
+                           ? query_vector_features(layer->name, *layer->vector, request.map,
+                                                   request.i, request.j, request.feature_count)
+                           : sample_point(layer->name, layer->source, request.map.crs.epsg, x, y);
         if (!sampled) {
             return server_failure(
                 version, layer_failure(layer->name, sampled.error().code, sampled.error().gdal));
@@ -225,7 +230,8 @@ Response Handler::get_legend(const GetLegendGraphicRequest& request, const Clien
         return exception_response(
             {ExceptionCode::StyleNotDefined, "STYLE is not defined for this layer"},
             request.version);
-    auto png = legend_png(*paint, {request.width, request.height});
+    auto png = layer->vector ? vector_legend_png(*layer->vector, {request.width, request.height})
+                             : legend_png(*paint, {request.width, request.height});
     if (!png) return server_failure(request.version, "legend: " + png.error().message());
     Response response{200, "image/png", std::move(*png), {}};
     response.layers = {layer->name};

@@ -10,15 +10,11 @@
 #include "wms/crs.hpp"
 #include "wms/errors.hpp"
 #include "wms/gdal_support.hpp"
+#include "wms/srs_extent.hpp"
+#include "wms/vector_catalog.hpp"
 
 namespace wmsgate::wms {
 namespace {
-
-struct TransformDeleter {
-    void operator()(OGRCoordinateTransformation* t) const {
-        OGRCoordinateTransformation::DestroyCT(t);
-    }
-};
 
 // The dataset's extent in its own CRS, allowing for rotated geotransforms.
 std::array<double, 4> native_extent(GDALDataset& dataset, const std::array<double, 6>& gt) {
@@ -33,43 +29,13 @@ std::array<double, 4> native_extent(GDALDataset& dataset, const std::array<doubl
     return box;
 }
 
-tl::expected<GeoBox, Errc> wgs84_extent(GDALDataset& dataset) {
+tl::expected<GeoBox, Errc> dataset_extent(GDALDataset& dataset) {
     std::array<double, 6> gt{};
     const OGRSpatialReference* srs = dataset.GetSpatialRef();
     if (dataset.GetGeoTransform(gt.data()) != CE_None || srs == nullptr)
         return tl::unexpected(Errc::dataset_not_georeferenced);
-
-    OGRSpatialReference wgs84;
-    wgs84.importFromEPSG(4326);
-    // Longitude first, whatever EPSG:4326's official axis order says.
-    wgs84.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-    std::unique_ptr<OGRCoordinateTransformation, TransformDeleter> transform(
-        OGRCreateCoordinateTransformation(srs, &wgs84));
-    if (!transform) return tl::unexpected(Errc::extent_not_transformable);
-
     const auto box = native_extent(dataset, gt);
-    GeoBox out;
-    // Densifying the edges (21 points) catches curved edges after reprojection.
-    if (!transform->TransformBounds(box[0], box[1], box[2], box[3], &out.west, &out.south,
-                                    &out.east, &out.north, 21))
-        return tl::unexpected(Errc::extent_not_transformable);
-    // Capabilities types bound longitudes and latitudes; rounding can overshoot.
-    out = {std::clamp(out.west, -180.0, 180.0), std::clamp(out.south, -90.0, 90.0),
-           std::clamp(out.east, -180.0, 180.0), std::clamp(out.north, -90.0, 90.0)};
-    return out;
-}
-
-// "EPSG:n" when the dataset's CRS has (or can be matched to) an EPSG code.
-std::string native_crs(GDALDataset& dataset) {
-    const OGRSpatialReference* srs = dataset.GetSpatialRef();
-    if (srs == nullptr) return {};
-    std::unique_ptr<OGRSpatialReference> copy(srs->Clone());
-    const char* authority = copy->GetAuthorityName(nullptr);
-    if (authority == nullptr || std::string_view(authority) != "EPSG") copy->AutoIdentifyEPSG();
-    authority = copy->GetAuthorityName(nullptr);
-    const char* code = copy->GetAuthorityCode(nullptr);
-    if (authority == nullptr || code == nullptr || std::string_view(authority) != "EPSG") return {};
-    return std::string("EPSG:") + code;
+    return wgs84_extent(*srs, MapBox{box[0], box[1], box[2], box[3]});
 }
 
 // Approximate min/max (overviews or a sample): exact statistics of a large
@@ -93,20 +59,25 @@ void value_range(GDALDataset& dataset, const LayerConfig& config, LayerInfo& inf
     if (config.max) info.max = *config.max;
 }
 
-tl::expected<LayerInfo, Errc> open_layer(const LayerConfig& config, std::string& native) {
-    QuietGdalErrors quiet;
-    const auto dataset = open_raster(config.source);
-    if (!dataset || dataset->GetRasterCount() < 1) return tl::unexpected(Errc::dataset_unreadable);
-    auto extent = wgs84_extent(*dataset);
-    if (!extent) return tl::unexpected(extent.error());
+// What the config says of any layer.
+LayerInfo described(const LayerConfig& config) {
     LayerInfo info;
     info.name = config.name;
     info.title = config.title;
     info.source = config.source;
-    info.extent = *extent;
     info.abstract = config.abstract;
     info.keywords = config.keywords;
     info.queryable = config.queryable;
+    return info;
+}
+
+tl::expected<LayerInfo, Errc> open_raster_layer(const LayerConfig& config, std::string& native) {
+    const auto dataset = open_raster(config.source);
+    if (!dataset || dataset->GetRasterCount() < 1) return tl::unexpected(Errc::dataset_unreadable);
+    auto extent = dataset_extent(*dataset);
+    if (!extent) return tl::unexpected(extent.error());
+    LayerInfo info = described(config);
+    info.extent = *extent;
     info.resampling = config.resampling;
     info.bands = dataset->GetRasterCount();
     GDALRasterBand* first = dataset->GetRasterBand(1);
@@ -116,7 +87,35 @@ tl::expected<LayerInfo, Errc> open_layer(const LayerConfig& config, std::string&
     info.single_band = info.bands < 3 && !info.palette;
     info.default_style = config.default_style;
     value_range(*dataset, config, info);
-    native = native_crs(*dataset);
+    native = epsg_name(dataset->GetSpatialRef());
+    return info;
+}
+
+struct OpenFailure {
+    Errc code;
+    std::string detail;  // ours, before GDAL's message
+};
+
+tl::expected<LayerInfo, OpenFailure> open_layer(const LayerConfig& config, std::string& native,
+                                                std::vector<std::string>& warnings) {
+    if (!config.is_vector()) {
+        auto info = open_raster_layer(config, native);
+        if (!info) return tl::unexpected(OpenFailure{info.error(), {}});
+        return std::move(*info);
+    }
+    auto facts = open_vector_layer(config);
+    if (!facts) return tl::unexpected(OpenFailure{facts.error().code, facts.error().detail});
+    LayerInfo info = described(config);
+    info.extent = facts->extent;
+    info.vector = std::move(facts->spec);
+    native = facts->native_crs;
+    if (!facts->spatial_index)
+        warnings.push_back("layer '" + config.name + "' (" + config.source + ", layer '" +
+                           config.source_layer +
+                           "'): the source has no spatial index, so every map reads all its "
+                           "features; create one (GeoPackage and FlatGeobuf have one by default, "
+                           "Shapefile: ogrinfo -sql \"CREATE SPATIAL INDEX ON " +
+                           config.source_layer + "\", PostGIS: a GIST index)");
     return info;
 }
 
@@ -143,14 +142,18 @@ tl::expected<LayerCatalog, CatalogError> LayerCatalog::open(
             return tl::unexpected(CatalogError{make_error_code(Errc::duplicate_layer), subject});
         std::string native;
         const QuietGdalErrors quiet;
-        auto info = open_layer(config, native);
+        auto info = open_layer(config, native, catalog.warnings_);
         if (!info) {
             const auto said = QuietGdalErrors::last_error();
+            std::string detail = info.error().detail;
+            // A filter's error already carries GDAL's message.
+            if (!said.empty() && detail.find(said) == std::string::npos)
+                detail += (detail.empty() ? "GDAL: " : "; GDAL: ") + said;
             return tl::unexpected(CatalogError{
-                make_error_code(info.error()),
-                said.empty()
+                make_error_code(info.error().code),
+                detail.empty()
                     ? subject
-                    : "layer '" + config.name + "' (" + config.source + "; GDAL: " + said + ")"});
+                    : "layer '" + config.name + "' (" + config.source + "; " + detail + ")"});
         }
         if (!native.empty()) add_crs(*info, native);
         for (const auto& crs : config.crs) add_crs(*info, crs);

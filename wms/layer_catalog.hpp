@@ -1,5 +1,6 @@
 #pragma once
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -8,6 +9,7 @@
 
 #include "wms/geo.hpp"
 #include "wms/service_config.hpp"
+#include "wms/vector_layer.hpp"
 
 namespace wmsgate::wms {
 
@@ -40,6 +42,8 @@ struct LayerInfo {
     double max = 255;
     std::vector<CrsBox> crs_boxes;  // the CRSs this layer advertises
     Resampling resampling = Resampling::bilinear;
+    // Set for a vector layer (bands, palette and ramp fields then unused).
+    std::shared_ptr<const VectorLayerSpec> vector;
 };
 
 struct CatalogError {
@@ -71,8 +75,14 @@ class LayerCatalog {
     const LayerInfo* find(std::string_view name) const;
     const std::vector<LayerInfo>& layers() const { return layers_; }
 
+    // Advice for the admin found while opening (a vector source without a
+    // spatial index reads every feature for every map), one sentence each,
+    // naming the layer. The caller logs them; the layers work regardless.
+    const std::vector<std::string>& warnings() const { return warnings_; }
+
   private:
     std::vector<LayerInfo> layers_;
+    std::vector<std::string> warnings_;
 };
 
 }  // namespace wmsgate::wms

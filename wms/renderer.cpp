@@ -9,6 +9,7 @@
 #include "wms/resampler.hpp"
 #include "wms/source_georef.hpp"
 #include "wms/source_window.hpp"
+#include "wms/vector_renderer.hpp"
 
 namespace wmsgate::wms {
 namespace {
@@ -105,8 +106,12 @@ tl::expected<RgbaImage, RenderError> render_map(const MapJob& job) {
     RgbaImage map = job.transparent ? RgbaImage::filled(job.width, job.height, Rgb{0, 0, 0}, 0)
                                     : RgbaImage::filled(job.width, job.height, job.background, 255);
     if (job.width == 0 || job.height == 0) return map;
+    // In LAYERS order, each over those before it, rasters and vectors alike.
     for (std::size_t i = 0; i < job.layers.size(); ++i) {
-        if (auto drawn = draw_layer(job.layers[i], job, map); !drawn)
+        const LayerJob& layer = job.layers[i];
+        auto drawn = layer.vector ? draw_vector_layer(*layer.vector, layer.area.get(), job, map)
+                                  : draw_layer(layer, job, map);
+        if (!drawn)
             return tl::unexpected(RenderError{drawn.error(), i, QuietGdalErrors::last_error()});
     }
     return map;

@@ -13,6 +13,7 @@
 #include "wms/resampling.hpp"
 #include "wms/rgba_image.hpp"
 #include "wms/styles.hpp"
+#include "wms/vector_layer.hpp"
 
 namespace wmsgate::wms {
 
@@ -23,6 +24,9 @@ struct LayerJob {
     // layer draws nothing, exactly as outside its data.
     std::shared_ptr<const Area> area;
     Resampling resampling = Resampling::bilinear;
+    // Set for a vector layer: drawn from its features, `source` and
+    // `paint` unused.
+    std::shared_ptr<const VectorLayerSpec> vector = nullptr;
 };
 
 // What to draw: layers bottom first, warped to EPSG:`epsg` over `bbox`.

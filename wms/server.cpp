@@ -60,6 +60,10 @@ class ServerImpl {
     void stop();
     void disconnect(const boost::asio::ip::address& client, std::function<void()> closed);
     std::uint16_t port() const { return listeners_.empty() ? 0 : listeners_.front()->port(); }
+    std::vector<std::string> layer_warnings() const {
+        if (!context_) return {};
+        return context_->handler.load()->catalog().warnings();
+    }
 
   private:
     boost::asio::io_context& io_;
@@ -255,6 +259,10 @@ void Server::disconnect(const boost::asio::ip::address& client, std::function<vo
 
 std::uint16_t Server::port() const {
     return impl_->port();
+}
+
+std::vector<std::string> Server::layer_warnings() const {
+    return impl_->layer_warnings();
 }
 
 }  // namespace wmsgate::wms

@@ -163,6 +163,9 @@ class Server {
     // The port listened on once start() succeeded (useful with port 0);
     // 0 before.
     std::uint16_t port() const;
+    // Advice about the layers of the last successful start() or reload()
+    // (see LayerCatalog::warnings), for the caller to log; empty before.
+    std::vector<std::string> layer_warnings() const;
 
   private:
     std::unique_ptr<ServerImpl> impl_;
