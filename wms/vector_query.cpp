@@ -28,7 +28,8 @@ bool is_point(const OGRGeometry& geometry) {
     return type == wkbPoint || type == wkbMultiPoint;
 }
 
-std::vector<FeatureAttribute> attributes_of(OGRFeature& feature, const VectorLayerSpec& spec) {
+std::vector<FeatureAttribute> attributes_of(OGRFeature& feature, const VectorLayerSpec& spec,
+                                            const char* fid_column) {
     std::vector<FeatureAttribute> out;
     OGRFeatureDefn& defn = *feature.GetDefnRef();
     const auto add = [&](int index) {
@@ -42,9 +43,15 @@ std::vector<FeatureAttribute> attributes_of(OGRFeature& feature, const VectorLay
     if (spec.fields.empty()) {
         for (int k = 0; k < defn.GetFieldCount(); ++k) add(k);
     } else {
-        // The catalog checked that every configured field exists.
-        for (const auto& name : spec.fields)
-            if (const int k = defn.GetFieldIndex(name.c_str()); k >= 0) add(k);
+        // The catalog checked that every configured field exists (or is
+        // the FID column, a table's primary key).
+        for (const auto& name : spec.fields) {
+            if (const int k = defn.GetFieldIndex(name.c_str()); k >= 0) {
+                add(k);
+            } else if (EQUAL(name.c_str(), fid_column)) {
+                out.push_back({name, std::to_string(feature.GetFID()), true});
+            }
+        }
     }
     return out;
 }
@@ -127,7 +134,7 @@ tl::expected<LayerValues, SampleError> query_vector_features(const std::string& 
             unit;
         const OGRPolygon click = square(x, y, half);
         if (!in_map->Intersects(&click)) continue;
-        out.features.push_back({feature->GetFID(), attributes_of(*feature, spec)});
+        out.features.push_back({feature->GetFID(), attributes_of(*feature, spec, layer.GetFIDColumn())});
         if (out.features.size() >= max_features) break;
     }
     out.inside = !out.features.empty();

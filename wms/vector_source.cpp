@@ -73,7 +73,11 @@ tl::expected<std::unique_ptr<VectorSource>, VectorOpenError> VectorSource::open(
         source->filters_.push_back(std::move(query));
     }
     source->query_fields_ = source->draw_fields_;
+    // A table's primary key (PostGIS, GeoPackage) is OGR's FID, not a field;
+    // fields may still name it.
+    const std::string fid_column = source->layer_->GetFIDColumn();
     for (const auto& field : spec.fields) {
+        if (!fid_column.empty() && EQUAL(field.c_str(), fid_column.c_str())) continue;
         if (!has_field(defn, field))
             return tl::unexpected(VectorOpenError{
                 Errc::vector_field_missing,

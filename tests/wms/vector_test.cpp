@@ -188,11 +188,13 @@ TEST_F(VectorTest, TransparentMapsStayClearOutsideTheFeatures) {
 
 TEST_F(VectorTest, FeatureInfoReturnsTheFeaturesUnderThePointWithTheirFields) {
     auto parcels = vectors_->layer("parcels", "parcels");
-    parcels.fields = {"class", "id"};
+    // "fid" is the GeoPackage's primary key: OGR's FID, not a field.
+    parcels.fields = {"class", "id", "fid"};
     serve({parcels});
     const auto json = info("parcels", 65, 55, "application/json");
     EXPECT_EQ(json.content_type, "application/json");
-    EXPECT_NE(json.body.find("\"properties\":{\"class\":\"forest\",\"id\":1}"), std::string::npos)
+    EXPECT_NE(json.body.find("\"properties\":{\"class\":\"forest\",\"id\":1,\"fid\":1}"),
+              std::string::npos)
         << json.body;
     EXPECT_EQ(json.body.find("area"), std::string::npos);  // not in fields
     const auto text = info("parcels", 65, 55, "text/plain");
