@@ -1,15 +1,11 @@
 #!/usr/bin/env bash
 # Installs every Debian package that building, the demo and the tests need,
-# then configures and builds wmsgate into build/. Idempotent; run as root on
-# Debian 12.
+# then configures and builds wmsgate into build/. Idempotent; Debian 12.
+# Installing needs root; once every package is there, anyone who may write
+# build/ can run it (scripts/test.sh -L unit does, without root).
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-
-if [[ $EUID -ne 0 ]]; then
-    echo "setup.sh: must run as root (it installs Debian packages); try: sudo $0" >&2
-    exit 1
-fi
 
 build_packages=(
     build-essential cmake ninja-build pkg-config clang-format
@@ -46,6 +42,10 @@ missing=()
 for p in "${wanted[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
+if ((${#missing[@]})) && [[ $EUID -ne 0 ]]; then
+    echo "setup.sh: missing Debian packages: ${missing[*]}; install them as root: sudo $0" >&2
+    exit 1
+fi
 if ((${#missing[@]})); then
     echo "setup.sh: installing ${missing[*]}" >&2
     export DEBIAN_FRONTEND=noninteractive
