@@ -5,7 +5,7 @@
 namespace wmsgate::daemon {
 namespace {
 
-std::string or_dash(std::string text) {
+std::string or_dash(const std::string& text) {
     return text.empty() ? "-" : text;
 }
 

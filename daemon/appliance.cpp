@@ -16,7 +16,7 @@
 namespace wmsgate::daemon {
 namespace {
 
-std::string or_dash(std::string text) {
+std::string or_dash(const std::string& text) {
     return text.empty() ? "-" : text;
 }
 
@@ -37,7 +37,7 @@ tl::expected<std::unique_ptr<Appliance>, StartupError> Appliance::bring_up(
     }
 
     std::unique_ptr<Appliance> appliance(
-        new Appliance(std::move(config), io, log, std::move(*registry), std::move(*key)));
+        new Appliance(std::move(config), io, log, std::move(*registry), *key));
     if (auto ok = appliance->start_device(); !ok) return tl::unexpected(ok.error());
     if (auto ok = appliance->configure_device(); !ok) return tl::unexpected(ok.error());
     if (auto ok = appliance->start_wms(); !ok) return tl::unexpected(ok.error());
@@ -49,15 +49,22 @@ tl::expected<std::unique_ptr<Appliance>, StartupError> Appliance::bring_up(
 }
 
 Appliance::Appliance(Config config, boost::asio::io_context& io, Log& log,
-                     provisioning::Registry registry, netcfg::SecretKey server_key)
+                     provisioning::Registry registry, const netcfg::SecretKey& server_key)
     : config_(std::move(config)),
       io_(io),
       log_(log),
       registry_(std::move(registry)),
-      server_key_(std::move(server_key)) {}
+      server_key_(server_key) {}
 
+// shutdown()'s steps throw only when the system fails them (Asio's cancel
+// and close, a mutex); a destructor must not throw, and the teardown of the
+// members still runs.
 Appliance::~Appliance() {
-    shutdown();
+    try {
+        shutdown();
+    } catch (...) {
+        // Logging could throw too; the members' own teardown follows.
+    }
 }
 
 void Appliance::shutdown() {
@@ -124,8 +131,8 @@ tl::expected<void, StartupError> Appliance::start_wms() {
     wms_->add_page("/metrics",
                    [this](const boost::asio::ip::address& client, wms::PageReply reply) {
                        // The registry and the device belong to the io_context's thread.
-                       boost::asio::post(io_, [this, client, reply = std::move(reply)]() mutable {
-                           metrics_page_->serve(client, std::move(reply));
+                       boost::asio::post(io_, [this, client, reply = std::move(reply)] {
+                           metrics_page_->serve(client, reply);
                        });
                    });
     if (auto ok = wms_->start(); !ok) {

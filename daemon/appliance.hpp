@@ -54,7 +54,7 @@ class Appliance {
 
   private:
     Appliance(Config config, boost::asio::io_context& io, Log& log, provisioning::Registry registry,
-              netcfg::SecretKey server_key);
+              const netcfg::SecretKey& server_key);
 
     tl::expected<void, StartupError> start_device();
     tl::expected<void, StartupError> configure_device();

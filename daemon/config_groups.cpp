@@ -6,6 +6,10 @@ namespace {
 
 using provisioning::AreaKey;
 
+std::string not_among_layers(const std::string& layer, const std::string& group) {
+    return "\"" + layer + "\" is not among group \"" + group + "\"'s layers";
+}
+
 // An area file as the key `key` names it, read once however many groups
 // name it (and only with FileChecks::verify).
 tl::expected<AreaKey, ConfigError> read_area(Section& s, std::string_view key,
@@ -46,8 +50,7 @@ tl::expected<void, ConfigError> read_group_areas(const std::filesystem::path& fi
             TRY_ASSIGN(layer, limit.string("layer", "", true));
             if (std::find(layers.begin(), layers.end(), layer) == layers.end())
                 return Error(
-                    limit.error(*limit.find("layer"), "layer",
-                                "\"" + layer + "\" is not among group \"" + group + "\"'s layers"));
+                    limit.error(*limit.find("layer"), "layer", not_among_layers(layer, group)));
             if (!limited.insert(layer).second)
                 return Error(limit.error(*limit.find("layer"), "layer",
                                          "layer \"" + layer + "\" is limited twice in this group"));
@@ -65,7 +68,7 @@ tl::expected<void, ConfigError> read_groups(const std::filesystem::path& file,
                                             const toml::table& root, const AreaLoader& load_area,
                                             Config& out) {
     return read_array_of_tables(
-        file, root, "group", [&](Section s) -> tl::expected<void, ConfigError> {
+        file, root, "group", [&](Section& s) -> tl::expected<void, ConfigError> {
             std::string name;
             TRY_ASSIGN(name, s.string("name", "", true));
             if (!provisioning::is_valid_group_name(name)) {

@@ -1,8 +1,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cmath>
 #include <optional>
+#include <system_error>
 
 #include "daemon/config_tables.hpp"
 #include "provisioning/registry.hpp"
@@ -69,7 +71,7 @@ tl::expected<void, ConfigError> read_layers(const std::filesystem::path& file,
                                             const toml::table& root, FileChecks checks,
                                             Config& out) {
     return read_array_of_tables(
-        file, root, "layer", [&](Section s) -> tl::expected<void, ConfigError> {
+        file, root, "layer", [&](Section& s) -> tl::expected<void, ConfigError> {
             wms::LayerConfig layer;
             TRY_ASSIGN(layer.name, s.string("name", "", true));
             if (!provisioning::is_valid_group_name(layer.name)) {
@@ -87,9 +89,10 @@ tl::expected<void, ConfigError> read_layers(const std::filesystem::path& file,
             TRY_ASSIGN(layer.source, s.string("source", "", true));
             if (checks == FileChecks::verify && is_local_path(layer.source) &&
                 ::access(layer.source.c_str(), R_OK) != 0) {
+                const int cause = errno;
                 return Error(s.error(*s.find("source"), "source",
                                      "cannot read \"" + layer.source +
-                                         "\": " + std::strerror(errno) +
+                                         "\": " + std::generic_category().message(cause) +
                                          "; check the path and that the wmsgate user may read it"));
             }
             if (auto ok = read_vector_keys(s, layer); !ok) return ok;

@@ -44,7 +44,7 @@ class Section {
         return table_.get(key);
     }
 
-    tl::expected<std::string, ConfigError> string(std::string_view key, std::string fallback,
+    tl::expected<std::string, ConfigError> string(std::string_view key, const std::string& fallback,
                                                   bool required = false) {
         const auto* node = find(key);
         if (!node) {
@@ -117,7 +117,7 @@ class Section {
     do {                                             \
         auto result_ = (expr);                       \
         if (!result_) return Error(result_.error()); \
-        target = std::move(*result_);                \
+        (target) = std::move(*result_);              \
     } while (false)
 
 template <typename Read>
@@ -133,7 +133,8 @@ tl::expected<void, ConfigError> read_array_of_tables(const std::filesystem::path
                                  "]] tables"});
     }
     for (const auto& item : *array) {
-        if (auto ok = read(Section(file, *item.as_table(), std::string(key) + ".")); !ok) return ok;
+        Section section(file, *item.as_table(), std::string(key) + ".");
+        if (auto ok = read(section); !ok) return ok;
     }
     return {};
 }

@@ -6,7 +6,7 @@
 namespace wmsgate::daemon::config_tables {
 namespace {
 
-tl::expected<void, ConfigError> read_contact(Section s, wms::ContactInfo& out) {
+tl::expected<void, ConfigError> read_contact(Section& s, wms::ContactInfo& out) {
     const std::pair<const char*, std::string*> fields[] = {
         {"person", &out.person},
         {"organization", &out.organization},
@@ -87,11 +87,8 @@ tl::expected<void, ConfigError> read_wms(const std::filesystem::path& file, Sect
         if (!contact->is_table()) {
             return Error(s.error(*contact, "contact", "expected a [wms.contact] table"));
         }
-        if (auto ok =
-                read_contact(Section(file, *contact->as_table(), "wms.contact."), service.contact);
-            !ok) {
-            return ok;
-        }
+        Section contact_section(file, *contact->as_table(), "wms.contact.");
+        if (auto ok = read_contact(contact_section, service.contact); !ok) return ok;
     }
     return s.reject_unknown_keys();
 }

@@ -13,7 +13,7 @@ namespace {
 // The cause and the fix, for the person at the terminal.
 std::string unreachable_reason(const std::filesystem::path& socket_path,
                                const boost::system::error_code& ec) {
-    const auto where = "cannot reach wmsgated at " + socket_path.string() + ": " + ec.message();
+    auto where = "cannot reach wmsgated at " + socket_path.string() + ": " + ec.message();
     if (ec == boost::system::errc::permission_denied) {
         return where +
                " (only root and members of the daemon's admin group, wmsgate-admin by default, "

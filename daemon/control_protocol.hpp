@@ -14,12 +14,12 @@ namespace wmsgate::daemon {
 inline constexpr int control_protocol_version = 1;
 // A request line: names and a few options, sent by anyone who may connect
 // (the server reads it before it knows the caller is an admin).
-inline constexpr std::size_t max_control_line = 64 * 1024;
+inline constexpr std::size_t max_control_line = std::size_t{64} * 1024;
 // A reply line: the daemon's own answer to an admin, so generous. 64 MiB
 // holds peer.list with well over 100,000 peers (about 400 bytes each); a
 // reply that would be longer is replaced by an error saying how to narrow
 // it (audit --since), and the client reads no more than this.
-inline constexpr std::size_t max_control_reply = 64 * 1024 * 1024;
+inline constexpr std::size_t max_control_reply = std::size_t{64} * 1024 * 1024;
 
 // Maps to wmsgatectl's exit codes: 0 ok, 1 usage/invalid/failed, 2 not found
 // or conflict, 3 denied (as for a daemon that cannot be reached).

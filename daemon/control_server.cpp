@@ -92,8 +92,9 @@ class ControlSession : public std::enable_shared_from_this<ControlSession> {
                 "permission denied: run as root or as a member of the admin group"));
         }
         if (!request) return reply(ControlReply::failure(ControlStatus::invalid, problem));
-        shared_->handler(*request, caller_,
-                         [self = shared_from_this()](ControlReply answer) { self->reply(answer); });
+        shared_->handler(
+            *request, caller_,
+            [self = shared_from_this()](const ControlReply& answer) { self->reply(answer); });
     }
 
     void reply(const ControlReply& answer) {

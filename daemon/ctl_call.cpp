@@ -4,8 +4,8 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstdio>
 
+#include "daemon/console.hpp"
 #include "daemon/control_client.hpp"
 
 namespace wmsgate::daemon::ctl {
@@ -59,11 +59,11 @@ tl::expected<nlohmann::json, int> call(const Invocation& inv, const std::string&
     auto reply = call_daemon(inv.socket, {command, std::move(args)});
     if (!reply) {
         record_if_refused_by_socket(inv.socket, command);
-        std::fprintf(stderr, "wmsgatectl: %s\n", reply.error().c_str());
+        console::message("wmsgatectl: " + reply.error());
         return tl::unexpected(int{unreachable});
     }
     if (reply->status != ControlStatus::ok) {
-        std::fprintf(stderr, "wmsgatectl: %s\n", reply->error.c_str());
+        console::message("wmsgatectl: " + reply->error);
         return tl::unexpected(exit_code(reply->status));
     }
     return std::move(reply->result);

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <tl/expected.hpp>
 
+#include "daemon/console.hpp"
 #include "daemon/ctl_call.hpp"
 #include "daemon/ctl_output.hpp"
 #include "provisioning/qr_code.hpp"
@@ -13,22 +14,21 @@ namespace {
 // A config on stdout, and as QR codes when asked for.
 int print_config(const Invocation& inv, const nlohmann::json& result) {
     const std::string config = result.value("config", "");
-    std::fputs(config.c_str(), stdout);
+    console::print(config);
     if (!inv.has("--qr") && !inv.has("--qr-png")) return ok;
     auto code = provisioning::encode_qr(config);
     if (!code) {
-        std::fprintf(stderr, "wmsgatectl: QR code: %s\n", code.error().message().c_str());
+        console::message("wmsgatectl: QR code: " + code.error().message());
         return usage_error;
     }
-    if (inv.has("--qr")) std::fputs(provisioning::qr_terminal_text(*code).c_str(), stdout);
+    if (inv.has("--qr")) console::print(provisioning::qr_terminal_text(*code));
     if (const auto it = inv.options.find("--qr-png"); it != inv.options.end()) {
         if (auto written = provisioning::write_qr_png(*code, it->second); !written) {
-            std::fprintf(stderr, "wmsgatectl: %s: %s\n", it->second.c_str(),
-                         written.error().message().c_str());
+            console::message("wmsgatectl: " + it->second + ": " + written.error().message());
             return usage_error;
         }
-        std::fprintf(stderr, "wmsgatectl: wrote the QR code to %s (mode 0600: it holds the key)\n",
-                     it->second.c_str());
+        console::message("wmsgatectl: wrote the QR code to " + it->second +
+                         " (mode 0600: it holds the key)");
     }
     return ok;
 }
@@ -42,8 +42,8 @@ int peer_add(const Invocation& inv) {
     if (inv.has("--no-psk")) args["no_psk"] = true;
     auto result = call(inv, "peer.add", std::move(args));
     if (!result) return result.error();
-    std::fprintf(stderr, "wmsgatectl: issued peer %s with address %s\n",
-                 result->value("name", "").c_str(), result->value("address", "").c_str());
+    console::message("wmsgatectl: issued peer " + result->value("name", "") + " with address " +
+                     result->value("address", ""));
     return print_config(inv, *result);
 }
 
@@ -75,8 +75,8 @@ int peer_change(const Invocation& inv, const char* command, const char* done,
     auto result = call(inv, command, std::move(args));
     if (!result) return result.error();
     if (inv.has("--json")) std::printf("%s\n", result->dump(2).c_str());
-    std::fprintf(stderr, "wmsgatectl: peer %s %s (now %s)\n", inv.name->c_str(), done,
-                 result->value("state", "").c_str());
+    console::message("wmsgatectl: peer " + *inv.name + " " + done + " (now " +
+                     result->value("state", "") + ")");
     return ok;
 }
 
@@ -103,8 +103,8 @@ int peer_revoke(const Invocation& inv) {
 int peer_rotate(const Invocation& inv) {
     auto result = call(inv, "peer.rotate");
     if (!result) return result.error();
-    std::fprintf(stderr, "wmsgatectl: peer %s has a new key pair; the old key no longer works\n",
-                 inv.name->c_str());
+    console::message("wmsgatectl: peer " + *inv.name +
+                     " has a new key pair; the old key no longer works");
     return print_config(inv, *result);
 }
 

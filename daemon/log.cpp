@@ -5,23 +5,39 @@
 #include <systemd/sd-journal.h>
 #include <unistd.h>
 
+#include <charconv>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace wmsgate::daemon {
 namespace {
 
+// One unsigned decimal number, all of `text`.
+std::optional<unsigned long long> whole_number(std::string_view text) {
+    unsigned long long value = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc() || end != text.data() + text.size() || text.empty()) return std::nullopt;
+    return value;
+}
+
 // JOURNAL_STREAM is "device:inode" of the journal stream systemd connected to
 // stderr; it only counts if stderr is still that stream.
 bool stderr_is_journal() {
+    // NOLINTNEXTLINE(concurrency-mt-unsafe): nothing in wmsgate calls setenv or putenv.
     const char* value = std::getenv("JOURNAL_STREAM");
     if (!value) return false;
-    unsigned long long device = 0, inode = 0;
-    if (std::sscanf(value, "%llu:%llu", &device, &inode) != 2) return false;
+    const std::string_view text(value);
+    const auto colon = text.find(':');
+    if (colon == std::string_view::npos) return false;
+    const auto device = whole_number(text.substr(0, colon));
+    const auto inode = whole_number(text.substr(colon + 1));
+    if (!device || !inode) return false;
     struct stat st {};
-    return ::fstat(STDERR_FILENO, &st) == 0 && st.st_dev == device && st.st_ino == inode;
+    return ::fstat(STDERR_FILENO, &st) == 0 && st.st_dev == *device && st.st_ino == *inode;
 }
 
 int priority(LogLevel level) {
@@ -127,14 +143,16 @@ void Log::write(LogLevel level, std::string_view message,
         for (const auto& [key, value] : fields)
             entries.push_back(std::string(key) + "=" + escape_control(value));
         std::vector<iovec> iov;
+        iov.reserve(entries.size());
         for (auto& e : entries) iov.push_back({e.data(), e.size()});
         sd_journal_sendv(iov.data(), static_cast<int>(iov.size()));
         return;
     }
     const std::string line = format_log_line(level, message, fields);
     // One fwrite: lines from several threads do not interleave, and a NUL in
-    // a value cannot cut the line short as fputs would.
-    std::fwrite(line.data(), 1, line.size(), stderr);
+    // a value cannot cut the line short as fputs would. A line stderr refuses
+    // has nowhere else to go, and the daemon keeps serving.
+    static_cast<void>(std::fwrite(line.data(), 1, line.size(), stderr));
 }
 
 }  // namespace wmsgate::daemon

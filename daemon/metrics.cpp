@@ -1,8 +1,9 @@
 #include "daemon/metrics.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
-#include <cstdio>
+#include <charconv>
 #include <string_view>
 
 namespace wmsgate::daemon {
@@ -36,10 +37,12 @@ std::string label(std::string_view value) {
     return out;
 }
 
+// As printf's %.6g, but never with the locale's decimal separator.
 std::string seconds(double value) {
-    char text[32];
-    std::snprintf(text, sizeof text, "%.6g", value);
-    return text;
+    std::array<char, 32> text{};
+    const auto written =
+        std::to_chars(text.data(), text.data() + text.size(), value, std::chars_format::general, 6);
+    return {text.data(), written.ptr};
 }
 
 void header(std::string& out, std::string_view name, std::string_view type, std::string_view help) {

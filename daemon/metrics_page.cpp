@@ -13,7 +13,7 @@ PeerFigures peer_figures(const netcfg::WgDeviceState& device,
     return figures;
 }
 
-void MetricsPage::serve(const boost::asio::ip::address& client, wms::PageReply reply) const {
+void MetricsPage::serve(const boost::asio::ip::address& client, const wms::PageReply& reply) const {
     const auto& group = config_.metrics.group;
     const auto access = policy_.view_for(client);
     if (group.empty() || !access) return reply(std::nullopt);

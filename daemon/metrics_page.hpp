@@ -34,7 +34,7 @@ class MetricsPage {
           log_(log) {}
 
     // On the io_context's thread: the registry and the device belong to it.
-    void serve(const boost::asio::ip::address& client, wms::PageReply reply) const;
+    void serve(const boost::asio::ip::address& client, const wms::PageReply& reply) const;
 
   private:
     const Config& config_;

@@ -3,7 +3,7 @@
 #include <sys/socket.h>
 #include <systemd/sd-daemon.h>
 
-#include <cstring>
+#include <system_error>
 
 namespace wmsgate::daemon {
 
@@ -11,7 +11,7 @@ tl::expected<std::optional<int>, std::string> inherited_control_socket() {
     const int count = sd_listen_fds(1);
     if (count < 0) {
         return tl::unexpected("cannot take the sockets systemd passed: " +
-                              std::string(std::strerror(-count)));
+                              std::generic_category().message(-count));
     }
     if (count == 0) return std::nullopt;
     if (count != 1) {

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "daemon/config.hpp"
+#include "daemon/console.hpp"
 #include "daemon/ctl_commands.hpp"
 
 namespace {
@@ -35,7 +36,9 @@ std::string usage_text() {
 }
 
 int usage(const std::string& message) {
-    std::fprintf(stderr, "wmsgatectl: %s\n\n%s", message.c_str(), usage_text().c_str());
+    std::string text = "wmsgatectl: " + message + "\n\n" + usage_text();
+    text.pop_back();  // message() ends the line
+    console::message(text);
     return usage_error;
 }
 
@@ -77,7 +80,7 @@ int run(int argc, char** argv) {
         }
     }
     if (inv.has("--help")) {
-        std::fputs(usage_text().c_str(), stdout);
+        console::print(usage_text());
         return ok;
     }
     if (words.empty()) return usage("no command given");
@@ -105,14 +108,18 @@ int run(int argc, char** argv) {
 
 }  // namespace
 
-// A CLI answers in one line and an exit code; it never dumps core.
+// A CLI answers in one line and an exit code; it never dumps core. A result
+// that did not reach stdout (`peer add alice > /full/disk/alice.conf`) is a
+// failure, whatever the daemon answered.
 int main(int argc, char** argv) {
+    int code = usage_error;
     try {
-        return run(argc, argv);
+        code = run(argc, argv);
     } catch (const std::exception& e) {
-        std::fprintf(stderr, "wmsgatectl: internal error: %s\n", e.what());
+        console::message(std::string("wmsgatectl: internal error: ") + e.what());
     } catch (...) {
-        std::fprintf(stderr, "wmsgatectl: internal error\n");
+        console::message("wmsgatectl: internal error");
     }
-    return usage_error;
+    if (!console::stdout_complete("wmsgatectl") && code == ok) return usage_error;
+    return code;
 }

@@ -1,22 +1,23 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <cstdio>
+#include <exception>
 #include <functional>
 #include <string_view>
 #include <vector>
 
 #include "daemon/appliance.hpp"
 #include "daemon/config.hpp"
+#include "daemon/console.hpp"
 #include "daemon/daemon_config.hpp"
 #include "daemon/log.hpp"
 #include "daemon/service_manager.hpp"
 
 namespace {
 
-constexpr const char* usage =
+constexpr std::string_view usage =
     "usage: wmsgated [--config FILE]        run the appliance (default /etc/wmsgate/wmsgate.toml)\n"
-    "       wmsgated --check-config FILE    validate a config file and exit\n";
+    "       wmsgated --check-config FILE    validate a config file and exit";
 
 // SIGHUP: the new file is validated as at start; if it or applying it fails,
 // the daemon keeps running on the config it has.
@@ -39,7 +40,7 @@ int run(const std::filesystem::path& config_file) {
     using namespace wmsgate::daemon;
     auto config = load_daemon_config(config_file);
     if (!config) {
-        std::fprintf(stderr, "wmsgated: %s\n", config.error().message.c_str());
+        console::message("wmsgated: " + config.error().message);
         return 2;
     }
     Log log(parse_log_level(config->daemon.log_level).value_or(LogLevel::info));
@@ -102,24 +103,37 @@ int run(const std::filesystem::path& config_file) {
 int check_config(const std::filesystem::path& config_file) {
     auto config = wmsgate::daemon::load_daemon_config(config_file);
     if (!config) {
-        std::fprintf(stderr, "wmsgated: %s\n", config.error().message.c_str());
+        wmsgate::daemon::console::message("wmsgated: " + config.error().message);
         return 2;
     }
-    std::fprintf(stderr, "wmsgated: %s is valid\n", config_file.c_str());
+    wmsgate::daemon::console::message("wmsgated: " + config_file.string() + " is valid");
     return 0;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-    const std::vector<std::string_view> args(argv + 1, argv + argc);
+int run_command(const std::vector<std::string_view>& args) {
+    using namespace wmsgate::daemon;
     if (args.size() == 1 && (args[0] == "--help" || args[0] == "-h")) {
-        std::fputs(usage, stdout);
-        return 0;
+        console::print(std::string(usage) + "\n");
+        return console::stdout_complete("wmsgated") ? 0 : 1;
     }
     if (args.size() == 2 && args[0] == "--check-config") return check_config(args[1]);
     if (args.size() == 2 && args[0] == "--config") return run(args[1]);
     if (args.empty()) return run("/etc/wmsgate/wmsgate.toml");
-    std::fputs(usage, stderr);
+    console::message(usage);
+    return 1;
+}
+
+}  // namespace
+
+// An exception is a bug (errors are values here): it ends the daemon with a
+// line saying so and exit 1, so systemd restarts it, instead of a core dump.
+int main(int argc, char** argv) {
+    try {
+        return run_command({argv + 1, argv + argc});
+    } catch (const std::exception& e) {
+        wmsgate::daemon::console::message(std::string("wmsgated: internal error: ") + e.what());
+    } catch (...) {
+        wmsgate::daemon::console::message("wmsgated: internal error");
+    }
     return 1;
 }

@@ -1,9 +1,8 @@
 #!/usr/bin/env bash
 # Runs clang-tidy-14, with the checks of the repository's .clang-tidy, over
-# every source file of wms/, netcfg/ and provisioning/ named in a build's
-# compile_commands.json (daemon/ and bench/ are being cleaned; they join
-# here once clean). Any finding fails it; the
-# findings go to stderr and DIR/tidy.log.
+# every source file of wms/, netcfg/, provisioning/, daemon/ and bench/
+# named in a build's compile_commands.json (tests/ is not checked). Any
+# finding fails it; the findings go to stderr and DIR/tidy.log.
 #
 #   scripts/tidy.sh [--build-dir DIR] [FILE-REGEX]
 #
@@ -20,7 +19,7 @@ if [[ ${1:-} == --build-dir ]]; then
 fi
 # A lookahead (Python regex, as run-clang-tidy reads it) picks the modules;
 # FILE-REGEX then narrows within them.
-files="^$repo/(?=(wms|netcfg|provisioning)/).*${1:-}"
+files="^$repo/(?=(wms|netcfg|provisioning|daemon|bench)/).*${1:-}"
 
 command -v run-clang-tidy-14 >/dev/null || {
     echo "tidy.sh: run-clang-tidy-14 is missing: sudo scripts/setup.sh installs clang-tidy-14" >&2

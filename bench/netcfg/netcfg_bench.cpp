@@ -10,13 +10,16 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
+#include <charconv>
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "bench/args.hpp"
+#include "daemon/console.hpp"
 #include "netcfg/uapi_codec.hpp"
 #include "netcfg/wg_backend.hpp"
 #include "netcfg/wg_netlink_codec.hpp"
@@ -35,10 +38,14 @@ struct Options {
     bool with_key = true;
 };
 
+std::string hex(int value) {
+    std::array<char, 16> text{};
+    const auto written = std::to_chars(text.data(), text.data() + text.size(), value, 16);
+    return {text.data(), written.ptr};
+}
+
 std::string v6_host(int host) {
-    char text[48];
-    std::snprintf(text, sizeof text, "fd00::%x:%x/128", host >> 16, host & 0xffff);
-    return text;
+    return "fd00::" + hex(host >> 16) + ":" + hex(host & 0xffff) + "/128";
 }
 
 // Peer n: a random public key, a preshared key, 10.x.y.z/32 and fd00::n/128,
@@ -83,19 +90,19 @@ bool parse(int argc, char** argv, Options& o) {
             const auto choice = parse_backend_choice(value);
             if (!choice) return false;
             o.backend = *choice;
-        } else if (arg == "--peers") {
-            o.peers = std::atoi(value.c_str());
-        } else if (arg == "--runs") {
-            o.runs = std::atoi(value.c_str());
+        } else if (arg == "--peers" || arg == "--runs") {
+            const auto n = wmsgate::bench::parse_number(value, 1, 1000000);
+            if (!n) return false;
+            (arg == "--peers" ? o.peers : o.runs) = *n;
         } else {
             return false;
         }
     }
-    return o.peers > 0 && o.runs > 0;
+    return true;
 }
 
 int fail(const std::string& what, const std::error_code& e) {
-    std::fprintf(stderr, "netcfg_bench: %s: %s\n", what.c_str(), e.message().c_str());
+    wmsgate::daemon::console::message("netcfg_bench: " + what + ": " + e.message());
     return 1;
 }
 
@@ -104,9 +111,9 @@ int fail(const std::string& what, const std::error_code& e) {
 int main(int argc, char** argv) {
     Options o;
     if (!parse(argc, argv, o)) {
-        std::fprintf(stderr,
-                     "usage: netcfg_bench [--backend uapi|kernel|auto] [--peers N] [--runs N] "
-                     "[--without-key]\n");
+        wmsgate::daemon::console::message(
+            "usage: netcfg_bench [--backend uapi|kernel|auto] [--peers N] [--runs N] "
+            "[--without-key]");
         return 2;
     }
     if (sodium_init() < 0) return 1;
@@ -117,6 +124,7 @@ int main(int argc, char** argv) {
     }
 
     std::vector<PeerUpdate> all;
+    all.reserve(static_cast<std::size_t>(o.peers));
     for (int n = 0; n < o.peers; ++n) all.push_back({PeerUpdate::Kind::upsert, make_peer(n)});
 
     UapiSettings settings;
@@ -155,9 +163,10 @@ int main(int argc, char** argv) {
         auto state = device.get();
         if (!state) return fail("get", state.error());
         read.push_back(ms(Clock::now() - start));
-        if (state->peers.size() != static_cast<std::size_t>(o.peers + one_more_per_run)) {
-            std::fprintf(stderr, "netcfg_bench: device holds %zu peers, expected %d\n",
-                         state->peers.size(), o.peers + one_more_per_run);
+        if (state->peers.size() != static_cast<std::size_t>(o.peers) + one_more_per_run) {
+            wmsgate::daemon::console::message(
+                "netcfg_bench: device holds " + std::to_string(state->peers.size()) +
+                " peers, expected " + std::to_string(o.peers + one_more_per_run));
             return 1;
         }
     }
@@ -192,5 +201,5 @@ int main(int argc, char** argv) {
                 o.peers + one_more_per_run, r.median, r.min);
     std::printf("  of the first, encoding alone:       median %.1f ms, min %.1f ms\n", e.median,
                 e.min);
-    return 0;
+    return wmsgate::daemon::console::stdout_complete("netcfg_bench") ? 0 : 1;
 }

@@ -18,6 +18,7 @@
 #include <string_view>
 #include <system_error>
 
+#include "daemon/console.hpp"
 #include "netcfg/key.hpp"
 #include "provisioning/peer.hpp"
 #include "provisioning/registry.hpp"
@@ -25,13 +26,14 @@
 namespace {
 
 namespace prov = wmsgate::provisioning;
+using wmsgate::daemon::console::message;
 
 constexpr std::uint32_t base_address = (10U << 24) | (80U << 16);  // 10.80.0.0
 constexpr std::uint32_t first_host = 2;                            // .0.1 is the appliance
 constexpr std::uint32_t max_count = 65534 - first_host;            // stays inside /16
 
 int usage() {
-    std::fprintf(stderr, "usage: provisioning_bench_seed STATE_DIR COUNT [GROUP]\n");
+    message("usage: provisioning_bench_seed STATE_DIR COUNT [GROUP]");
     return 2;
 }
 
@@ -53,12 +55,12 @@ int main(int argc, char** argv) {
     std::error_code ec;
     std::filesystem::create_directories(state_dir, ec);
     if (ec) {
-        std::fprintf(stderr, "cannot create %s: %s\n", state_dir.c_str(), ec.message().c_str());
+        message("cannot create " + state_dir.string() + ": " + ec.message());
         return 1;
     }
     auto registry = prov::Registry::open(state_dir / "registry.sqlite3");
     if (!registry) {
-        std::fprintf(stderr, "registry: %s\n", registry.error().message().c_str());
+        message("registry: " + registry.error().message());
         return 1;
     }
 
@@ -72,12 +74,11 @@ int main(int argc, char** argv) {
         peer.groups = {group};
         const prov::Actor actor{0, "provisioning_bench_seed"};
         if (auto added = registry->add(peer, actor); !added) {
-            std::fprintf(stderr, "add %s: %s\n", peer.name.c_str(),
-                         added.error().message().c_str());
+            message("add " + peer.name + ": " + added.error().message());
             return 1;
         }
     }
     const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
     std::printf("seeded %u peers into %s in %.2f s\n", count, state_dir.c_str(), took.count());
-    return 0;
+    return wmsgate::daemon::console::stdout_complete("provisioning_bench_seed") ? 0 : 1;
 }

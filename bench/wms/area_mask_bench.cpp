@@ -11,6 +11,8 @@
 #include <ogr_geometry.h>
 
 #include <algorithm>
+#include <array>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <ctime>
@@ -18,6 +20,8 @@
 #include <string>
 #include <vector>
 
+#include "bench/args.hpp"
+#include "daemon/console.hpp"
 #include "wms/area.hpp"
 #include "wms/image_encoder.hpp"
 #include "wms/renderer.hpp"
@@ -46,7 +50,7 @@ double median(std::vector<double> v) {
 }
 
 std::string make_raster(const std::filesystem::path& dir) {
-    const std::string path = (dir / "ortho.tif").string();
+    std::string path = (dir / "ortho.tif").string();
     const int size = 4096;
     GDALDriver* gtiff = GetGDALDriverManager()->GetDriverByName("GTiff");
     const char* options[] = {"TILED=YES", "COMPRESS=DEFLATE", nullptr};
@@ -72,6 +76,15 @@ std::string make_raster(const std::filesystem::path& dir) {
     return path;
 }
 
+// `value` as printf's %.3f writes it, but never with the locale's decimal
+// separator.
+std::string three_decimals(double value) {
+    std::array<char, 48> text{};
+    const auto written =
+        std::to_chars(text.data(), text.data() + text.size(), value, std::chars_format::fixed, 3);
+    return {text.data(), written.ptr};
+}
+
 // A disc around lon 10, lat 50 whose radius waves, 10,000 vertices, in
 // Web Mercator metres: a boundary that crosses each map row a few times,
 // as real ones do.
@@ -84,10 +97,9 @@ std::string wavy_disc_wkt() {
     for (int k = 0; k <= n; ++k) {
         const double a = 2 * M_PI * (k % n) / n;
         const double radius = 6.0 * (1 + 0.08 * std::sin(37 * a) + 0.03 * std::sin(411 * a));
-        char point[64];
-        std::snprintf(point, sizeof point, "%s%.3f %.3f", k ? "," : "",
-                      mx(10 + radius * std::cos(a)), my(50 + 0.7 * radius * std::sin(a)));
-        wkt += point;
+        if (k) wkt += ',';
+        wkt += three_decimals(mx(10 + radius * std::cos(a))) + " " +
+               three_decimals(my(50 + 0.7 * radius * std::sin(a)));
     }
     return wkt + "))";
 }
@@ -118,7 +130,13 @@ struct Scenario {
 }  // namespace
 
 int main(int argc, char** argv) {
-    const int rounds = argc > 1 ? std::max(3, std::atoi(argv[1])) : 30;
+    using wmsgate::daemon::console::message;
+    const auto rounds =
+        argc > 1 ? wmsgate::bench::parse_number(argv[1], 3, 100000) : std::optional<int>(30);
+    if (argc > 2 || !rounds) {
+        message("usage: wms_area_bench [ROUNDS]  (ROUNDS 3-100000, default 30)");
+        return 2;
+    }
     GDALAllRegister();
     const auto dir = std::filesystem::temp_directory_path() / "wmsgate-area-bench";
     std::filesystem::create_directories(dir);
@@ -128,7 +146,7 @@ int main(int argc, char** argv) {
     auto start = Clock::now();
     auto made = Area::from_wkt(wavy_disc_wkt(), 3857);
     if (!made) {
-        std::fprintf(stderr, "area: %s\n", made.error().reason.c_str());
+        message("area: " + made.error().reason);
         return 1;
     }
     const auto area = *made;
@@ -169,7 +187,7 @@ int main(int argc, char** argv) {
         std::vector<double> plain_ms, mask_ms, gdal_ms, masked_ms, png_ms;
         AreaMask m;               // reused, as a render thread does
         (void)render_map(plain);  // warm GDAL's cache and this thread's dataset
-        for (int i = 0; i < rounds; ++i) {
+        for (int i = 0; i < *rounds; ++i) {
             start = Clock::now();
             const auto a = render_map(plain);
             plain_ms.push_back(ms_since(start));
@@ -187,7 +205,7 @@ int main(int argc, char** argv) {
             const auto b = render_map(masked);
             masked_ms.push_back(ms_since(start));
             if (!a || !b || m.cover == AreaMask::Cover::none) {
-                std::fprintf(stderr, "%s: render failed or area not in view\n", s.name);
+                message(std::string(s.name) + ": render failed or area not in view");
                 return 1;
             }
         }
@@ -204,5 +222,5 @@ int main(int argc, char** argv) {
         "plain map as PNG (wmsgate's default level); of map %%: mask / (plain + png), the share of "
         "a GetMap's work; first: the area's first use in that CRS (transform, cached)\n");
     std::filesystem::remove_all(dir);
-    return 0;
+    return wmsgate::daemon::console::stdout_complete("wms_area_bench") ? 0 : 1;
 }

@@ -13,11 +13,15 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
+#include "bench/args.hpp"
 #include "bench/wms/bench_config.hpp"
+#include "daemon/console.hpp"
 #include "wms/image_encoder.hpp"
 #include "wms/kvp.hpp"
 #include "wms/layer_catalog.hpp"
@@ -73,34 +77,46 @@ std::optional<MapJob> job_for(const std::string& query, const LayerCatalog& cata
     return job;
 }
 
-// PNG_LEVEL in the environment overrides the PNG level (what-if runs).
-EncodeSettings settings() {
+using wmsgate::daemon::console::message;
+
+// PNG_LEVEL in the environment overrides the PNG level (what-if runs):
+// libdeflate's 0-12; anything else is refused.
+std::optional<EncodeSettings> settings_from_environment() {
     EncodeSettings out;
-    if (const char* level = std::getenv("PNG_LEVEL")) out.png_level = std::atoi(level);
+    // NOLINTNEXTLINE(concurrency-mt-unsafe): one thread, and nothing here calls setenv.
+    const char* level = std::getenv("PNG_LEVEL");
+    if (!level) return out;
+    const auto parsed = wmsgate::bench::parse_number(level, 0, 12);
+    if (!parsed) return std::nullopt;
+    out.png_level = *parsed;
     return out;
 }
 
+// Outside profile()'s loop, where building the line would be done per map.
+void report(const std::string& scenario, std::string_view what, std::string_view detail) {
+    message(scenario + ": " + std::string(what) + " " + std::string(detail));
+}
+
 void profile(const std::string& scenario, const std::vector<std::string>& queries,
-             const LayerCatalog& catalog, bool print) {
+             const LayerCatalog& catalog, const EncodeSettings& settings, bool print) {
     Phase render, encode;
     double bytes = 0;
     for (const auto& query : queries) {
         ImageFormat format = ImageFormat::png;
         const auto job = job_for(query, catalog, format);
         if (!job) {
-            std::fprintf(stderr, "%s: bad request %s\n", scenario.c_str(), query.c_str());
+            report(scenario, "bad request", query);
             return;
         }
         auto start = Clock::now();
         const auto image = render_map(*job);
         render.ms.push_back(elapsed_ms(start));
         if (!image) {
-            std::fprintf(stderr, "%s: render failed: %s\n", scenario.c_str(),
-                         image.error().code.message().c_str());
+            report(scenario, "render failed:", image.error().code.message());
             return;
         }
         start = Clock::now();
-        const auto encoded = encode_image(*image, format, false, settings());
+        const auto encoded = encode_image(*image, format, false, settings);
         encode.ms.push_back(elapsed_ms(start));
         if (encoded) bytes += static_cast<double>(encoded->size());
     }
@@ -114,24 +130,31 @@ void profile(const std::string& scenario, const std::vector<std::string>& querie
 }  // namespace
 
 int main(int argc, char** argv) {
-    if (argc < 3) {
-        std::fprintf(stderr, "usage: %s CONFIG REQUESTS_DIR [COUNT [SCENARIO]]\n", argv[0]);
+    const auto count = argc > 3 ? wmsgate::bench::parse_number<std::size_t>(argv[3], 1, 1000000)
+                                : std::optional<std::size_t>(200);
+    if (argc < 3 || !count) {
+        message(std::string("usage: ") + argv[0] +
+                " CONFIG REQUESTS_DIR [COUNT [SCENARIO]]  (COUNT 1-1000000)");
+        return 2;
+    }
+    const auto settings = settings_from_environment();
+    if (!settings) {
+        message("PNG_LEVEL: expected a level from 0 to 12");
         return 2;
     }
     const auto config = wmsgate::bench::load_bench_config(argv[1]);
     if (!config) {
-        std::fprintf(stderr, "%s\n", config.error().message.c_str());
+        message(config.error().message);
         return 1;
     }
     const std::filesystem::path requests = argv[2];
-    const std::size_t count = argc > 3 ? std::stoul(argv[3]) : 200;
 
     // The block cache wms_bench_server would have.
     if (const auto mb = config->wms.service.gdal_block_cache_mb; mb != 0)
         GDALSetCacheMax64(static_cast<GIntBig>(mb) << 20);
     const auto catalog = LayerCatalog::open(config->layers);
     if (!catalog) {
-        std::fprintf(stderr, "cannot open the data: %s\n", catalog.error().subject.c_str());
+        message("cannot open the data: " + catalog.error().subject);
         return 1;
     }
     std::vector<std::string> scenarios;
@@ -142,10 +165,10 @@ int main(int argc, char** argv) {
                 "total", "bytes");
     for (const auto& scenario : scenarios) {
         if (argc > 4 && scenario != argv[4]) continue;
-        const auto queries = read_lines(requests / (scenario + ".txt"), count);
+        const auto queries = read_lines(requests / (scenario + ".txt"), *count);
         // One untimed pass warms the datasets, the block cache and the page cache.
-        profile(scenario, queries, *catalog, false);
-        profile(scenario, queries, *catalog, true);
+        profile(scenario, queries, *catalog, *settings, false);
+        profile(scenario, queries, *catalog, *settings, true);
     }
-    return 0;
+    return wmsgate::daemon::console::stdout_complete("wms_render_profile") ? 0 : 1;
 }

@@ -5,10 +5,14 @@
 // (see bench_config.hpp). RENDER_THREADS overrides [wms] render_threads.
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
-#include <cstdio>
+#include <cstdint>
+#include <exception>
+#include <optional>
 #include <string>
 
+#include "bench/args.hpp"
 #include "bench/wms/bench_config.hpp"
+#include "daemon/console.hpp"
 #include "wms/server.hpp"
 
 namespace {
@@ -46,36 +50,38 @@ wms::ServerOptions options_for(const daemon::WmsSection& wms, std::uint16_t port
     return options;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-    if (argc != 3 && argc != 4) {
-        std::fprintf(stderr, "usage: %s CONFIG PORT [RENDER_THREADS]\n", argv[0]);
+int run(int argc, char** argv) {
+    using daemon::console::message;
+    const auto port =
+        argc >= 3 ? bench::parse_number<std::uint16_t>(argv[2], 1, 65535) : std::nullopt;
+    const auto threads_given =
+        argc == 4 ? bench::parse_number<unsigned>(argv[3], 1, 1024) : std::optional<unsigned>(0);
+    if ((argc != 3 && argc != 4) || !port || !threads_given) {
+        message(std::string("usage: ") + argv[0] +
+                " CONFIG PORT [RENDER_THREADS]  (PORT 1-65535, RENDER_THREADS 1-1024)");
         return 2;
     }
     const auto config = bench::load_bench_config(argv[1]);
     if (!config) {
-        std::fprintf(stderr, "%s\n", config.error().message.c_str());
+        message(config.error().message);
         return 1;
     }
-    const auto port = static_cast<std::uint16_t>(std::stoi(argv[2]));
-    const unsigned threads =
-        argc == 4 ? static_cast<unsigned>(std::stoi(argv[3])) : config->wms.render_threads;
+    const unsigned threads = argc == 4 ? *threads_given : config->wms.render_threads;
 
     wms::ServiceConfig service = config->wms.service;
-    service.online_resource = "http://127.0.0.1:" + std::to_string(port) + "/wms";
+    service.online_resource = "http://127.0.0.1:" + std::to_string(*port) + "/wms";
     service.layers = config->layers;
 
     boost::asio::io_context io;
     EveryoneSeesAll authorizer(service.layers);
-    wms::Server server(io, options_for(config->wms, port, threads), service, authorizer, nullptr);
+    wms::Server server(io, options_for(config->wms, *port, threads), service, authorizer, nullptr);
     if (auto started = server.start(); !started) {
-        std::fprintf(stderr, "start failed: %s (%s)\n", started.error().code.message().c_str(),
-                     started.error().subject.c_str());
+        message("start failed: " + started.error().code.message() + " (" + started.error().subject +
+                ")");
         return 1;
     }
-    std::fprintf(stderr, "serving %zu layers on %s with %u render threads\n", service.layers.size(),
-                 service.online_resource.c_str(), threads);
+    message("serving " + std::to_string(service.layers.size()) + " layers on " +
+            service.online_resource + " with " + std::to_string(threads) + " render threads");
     boost::asio::signal_set signals(io, SIGINT, SIGTERM);
     signals.async_wait([&](auto, int) {
         server.stop();
@@ -83,4 +89,19 @@ int main(int argc, char** argv) {
     });
     io.run();
     return 0;
+}
+
+}  // namespace
+
+// An exception is a bug here too: a line saying so, not a core dump.
+int main(int argc, char** argv) {
+    try {
+        return run(argc, argv);
+    } catch (const std::exception& e) {
+        wmsgate::daemon::console::message(std::string("wms_bench_server: internal error: ") +
+                                          e.what());
+    } catch (...) {
+        wmsgate::daemon::console::message("wms_bench_server: internal error");
+    }
+    return 1;
 }

@@ -69,4 +69,16 @@ if [[ ! -e /run/wmsgate/control.sock && ! -r /etc/wmsgate/wmsgate.toml ]]; then
         fails_with 3 /run/wmsgate/control.sock layer list
 fi
 
+# A result that did not reach stdout must not pass for success (a full disk
+# under `peer add alice > alice.conf`): /dev/full refuses every write.
+onto_full_disk() {
+    local program=$1 status=0
+    "$WMSGATE_BIN/$program" --help >/dev/full 2>"$work/err" || status=$?
+    [[ $status -eq 1 ]] &&
+        grep -qF "$program: the result could not be written to stdout: No space left on device" \
+            "$work/err"
+}
+check "wmsgatectl --help onto a full disk: exit 1, the cause on stderr" onto_full_disk wmsgatectl
+check "wmsgated --help onto a full disk: exit 1, the cause on stderr" onto_full_disk wmsgated
+
 check_summary
