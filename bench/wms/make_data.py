@@ -12,12 +12,16 @@ every run; files already there are kept):
                    in mosaic.vrt.ovr: the tile-index case
   ortho.tif        the earlier synthetic RGB, DEFLATE, overviews 2..32
   dem.tif          4096x4096 Float32, EPSG:4326, nodata -9999, DEFLATE, overviews
+  vectors.gpkg     EPSG:3857 over a 100 km square inside the ortho: layer
+                   "parcels", 5,000 jittered hexagons (every tenth with a
+                   hole) in 5 classes; layer "roads", 1,000 lines of 20
+                   vertices
 Usage: make_data.py OUTDIR"""
 import os
 import sys
 
 import numpy as np
-from osgeo import gdal, osr
+from osgeo import gdal, ogr, osr
 
 gdal.UseExceptions()
 out = sys.argv[1]
@@ -180,7 +184,57 @@ def dem(path):
     ds = None
 
 
-for name, make in (("ortho.tif", ortho), ("dem.tif", dem)):
+# The vector scenario's square (EPSG:3857), inside the ortho.
+VX0, VY1, VSPAN = X0 + 200000.0, Y0 - 200000.0, 100000.0
+CLASSES = ["residential", "forest", "field", "water", "industry"]
+
+
+def vectors(path):
+    rng = np.random.default_rng(20261203)
+    srs = osr.SpatialReference()
+    srs.ImportFromEPSG(3857)
+    ds = ogr.GetDriverByName("GPKG").CreateDataSource(path)
+    parcels = ds.CreateLayer("parcels", srs, ogr.wkbPolygon)
+    parcels.CreateField(ogr.FieldDefn("id", ogr.OFTInteger))
+    parcels.CreateField(ogr.FieldDefn("class", ogr.OFTString))
+    cell = VSPAN / 71
+    ds.StartTransaction()
+    for n in range(5000):
+        cx = VX0 + (n % 71 + 0.5) * cell
+        cy = VY1 - (n // 71 + 0.5) * cell
+        poly = ogr.Geometry(ogr.wkbPolygon)
+        for scale in ([0.48, 0.15] if n % 10 == 0 else [0.48]):
+            ring = ogr.Geometry(ogr.wkbLinearRing)
+            for k in range(6):
+                a = k * np.pi / 3 + (0 if scale > 0.2 else np.pi)
+                r = cell * scale * rng.uniform(0.85, 1.0)
+                ring.AddPoint_2D(cx + r * np.cos(a), cy + r * np.sin(a))
+            ring.CloseRings()
+            poly.AddGeometry(ring)
+        f = ogr.Feature(parcels.GetLayerDefn())
+        f.SetField("id", n)
+        f.SetField("class", CLASSES[int(rng.integers(0, 5))])
+        f.SetGeometry(poly)
+        parcels.CreateFeature(f)
+    roads = ds.CreateLayer("roads", srs, ogr.wkbLineString)
+    roads.CreateField(ogr.FieldDefn("id", ogr.OFTInteger))
+    for n in range(1000):
+        x, y = VX0 + rng.uniform(0, VSPAN), VY1 - rng.uniform(0, VSPAN)
+        heading = rng.uniform(0, 2 * np.pi)
+        line = ogr.Geometry(ogr.wkbLineString)
+        for _ in range(20):
+            line.AddPoint_2D(x, y)
+            heading += rng.uniform(-0.5, 0.5)
+            x, y = x + 600 * np.cos(heading), y + 600 * np.sin(heading)
+        f = ogr.Feature(roads.GetLayerDefn())
+        f.SetField("id", n)
+        f.SetGeometry(line)
+        roads.CreateFeature(f)
+    ds.CommitTransaction()
+    ds = None
+
+
+for name, make in (("ortho.tif", ortho), ("dem.tif", dem), ("vectors.gpkg", vectors)):
     path = os.path.join(out, name)
     if not os.path.exists(path):
         make(path)

@@ -12,12 +12,20 @@ rnd = random.Random(424242)
 
 # Ortho extent (EPSG:3857) and its WGS84 box; DEM extent (EPSG:4326).
 MX0, MY1, SPAN = 556597.0, 6800125.0, 1113195.0
+# The vector data's square (make_data.py's VX0, VY1, VSPAN).
+VX0, VY1, VSPAN = MX0 + 200000.0, MY1 - 200000.0, 100000.0
 LON0, LAT0, LON1, LAT1 = 5.0, 45.0, 10.0, 52.0
 
 
 def box_3857(tile_span):
     x = rnd.uniform(MX0, MX0 + SPAN - tile_span)
     y = rnd.uniform(MY1 - SPAN, MY1 - tile_span)
+    return f"{x:.3f},{y:.3f},{x + tile_span:.3f},{y + tile_span:.3f}"
+
+
+def box_vector(tile_span):
+    x = rnd.uniform(VX0, VX0 + VSPAN - tile_span)
+    y = rnd.uniform(VY1 - VSPAN, VY1 - tile_span)
     return f"{x:.3f},{y:.3f},{x + tile_span:.3f},{y + tile_span:.3f}"
 
 
@@ -52,6 +60,9 @@ scenarios = {
     "cog": lambda: getmap("ortho_cog", "EPSG:3857", box_3857(rnd.choice([20000, 40000, 80000])),
                           TILE, "image/png"),
     # The earlier DEFLATE synthetic image, screen-sized JPEG maps.
+    # Parcels (5 classes) under roads, as web-map tiles of zoom 12 to 15.
+    "vector": lambda: getmap("parcels,roads", "EPSG:3857",
+                             box_vector(rnd.choice([5000, 10000, 20000, 40000])), TILE, "image/png"),
     "deflate_jpeg": lambda: getmap("ortho_deflate", "EPSG:3857", box_3857(200000), MAP, "image/jpeg"),
 }
 for name, make in scenarios.items():
