@@ -33,6 +33,12 @@ std::string cell(const nlohmann::json& value) {
         for (const auto& item : value) out += (out.empty() ? "" : ",") + cell(item);
         return out.empty() ? "-" : out;
     }
+    if (value.is_object()) {
+        std::string out;
+        for (const auto& [key, item] : value.items())
+            out += (out.empty() ? "" : ",") + key + "=" + cell(item);
+        return out.empty() ? "-" : out;
+    }
     if (value.is_boolean()) return value.get<bool>() ? "yes" : "no";
     return value.dump();
 }
@@ -80,8 +86,9 @@ void print_audit_table(const nlohmann::json& entries) {
 
 void print_group_table(const nlohmann::json& groups) {
     std::vector<std::vector<std::string>> rows;
-    for (const auto& g : groups) rows.push_back({cell(g["name"]), cell(g["layers"])});
-    print_table({"GROUP", "LAYERS"}, rows);
+    for (const auto& g : groups)
+        rows.push_back({cell(g["name"]), cell(g["layers"]), cell(g["areas"])});
+    print_table({"GROUP", "LAYERS", "AREAS"}, rows);
 }
 
 void print_layer_table(const nlohmann::json& layers) {

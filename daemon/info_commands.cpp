@@ -84,8 +84,13 @@ void PeerCommands::config(const nlohmann::json& a, const Caller&, ControlReplyFn
 
 void PeerCommands::group_list(const nlohmann::json&, const Caller&, ControlReplyFn& reply) {
     nlohmann::json result = nlohmann::json::array();
-    for (const auto& [name, layers] : config_.groups)
-        result.push_back({{"name", name}, {"layers", layers}});
+    for (const auto& [name, layers] : config_.groups) {
+        // Layer -> area file, for the layers the group shows only inside one.
+        nlohmann::json areas = nlohmann::json::object();
+        if (const auto limits = config_.group_areas.find(name); limits != config_.group_areas.end())
+            for (const auto& [layer, area] : limits->second) areas[layer] = area;
+        result.push_back({{"name", name}, {"layers", layers}, {"areas", std::move(areas)}});
+    }
     reply(ControlReply::success(std::move(result)));
 }
 

@@ -481,10 +481,13 @@ TEST_F(PeerCommandsTest, AuditListsChangesSinceADurationOrADate) {
 TEST_F(PeerCommandsTest, GroupAndLayerListsFollowTheConfig) {
     config_.layers = {layer("ortho", "Orthophoto"), layer("parcels")};
     config_.groups = {{"survey", {"ortho"}}, {"all", {"ortho", "parcels"}}};
+    config_.group_areas = {{"survey", {{"ortho", "/etc/wmsgate/district.gpkg"}}}};
     const auto groups = call("group.list", nlohmann::json::object()).result;
     ASSERT_EQ(groups.size(), 2u);
     EXPECT_EQ(groups[0]["name"], "all");
     EXPECT_EQ(groups[0]["layers"], nlohmann::json({"ortho", "parcels"}));
+    EXPECT_EQ(groups[0]["areas"], nlohmann::json::object());
+    EXPECT_EQ(groups[1]["areas"], nlohmann::json({{"ortho", "/etc/wmsgate/district.gpkg"}}));
     const auto layers = call("layer.list", nlohmann::json::object()).result;
     ASSERT_EQ(layers.size(), 2u);
     EXPECT_EQ(layers[0]["name"], "ortho");

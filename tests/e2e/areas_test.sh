@@ -47,6 +47,9 @@ TOML
 box_geojson -20 -10 30 50 >"$LAB_DIR/west-half.geojson"
 lab_start_appliance "$config"
 daemon_pid=$(lab_pids_named appliance wmsgated)
+check "group list names each group's area per limited layer" grep -qxE \
+    "west +blue-marble,night-lights +blue-marble=$LAB_DIR/west.geojson,night-lights=$LAB_DIR/west-half.geojson" \
+    <(lab_ctl group list)
 lab_ctl peer add alice --groups west >"$LAB_DIR/alice.conf"
 lab_ctl peer add bob --groups east >"$LAB_DIR/bob.conf"
 lab_connect_client alice "$LAB_DIR/alice.conf"

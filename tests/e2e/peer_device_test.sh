@@ -248,7 +248,7 @@ sys.exit(0 if on == active and status["public_key"] == sys.argv[1] else 1)' "$se
 check "status --json: the peers on the device are exactly the active ones" status_json_matches_wg
 
 groups_table() {
-    [[ $(lab_ctl group list) == $'GROUP     LAYERS\ndaylight  blue-marble\nnight     night-lights' ]]
+    [[ $(lab_ctl group list) == $'GROUP     LAYERS        AREAS\ndaylight  blue-marble   -\nnight     night-lights  -' ]]
 }
 check "group list: the config's groups with their layers" groups_table
 layers_table() {
@@ -262,7 +262,9 @@ check "layer list: each layer's title and the groups that see it" layers_table
 show_table() {
     local shown
     shown=$(lab_ctl peer show alice)
-    grep -qE '^name: +alice$' <<<"$shown" && grep -qE "^public_key: +$new_key\$" <<<"$shown" &&
+    # A key holds '+' and '/': compared as a string, not as a pattern.
+    grep -qE '^name: +alice$' <<<"$shown" &&
+        [[ $(awk '$1 == "public_key:" { print $2 }' <<<"$shown") == "$new_key" ]] &&
         grep -qE "^ipv6: +$alice_v6\$" <<<"$shown" && ! grep -q '^config' <<<"$shown"
 }
 check "peer show: one line per field, alice's new key and her IPv6 address" show_table
