@@ -77,7 +77,8 @@ tl::expected<std::string, std::error_code> vector_legend_png(const VectorLayerSp
         frame.y_per_pixel = -1;
         VectorCanvas canvas(image, frame);
         for (std::size_t k = 0; k < spec.rules.size(); ++k) {
-            const auto geometry = symbol(spec.kind, spec.rules[k], k * double{row_height});
+            const auto geometry =
+                symbol(spec.kind, spec.rules[k], static_cast<double>(k * row_height));
             canvas.draw(*geometry, spec.rules[k], nullptr);
         }
     }
@@ -90,7 +91,7 @@ tl::expected<std::string, std::error_code> vector_legend_png(const VectorLayerSp
         text(base, glyphs);
     text.color(agg::rgba8(0, 0, 0, 255));
     for (std::size_t k = 0; k < spec.rules.size(); ++k) {
-        const double baseline = k * row_height + row_height / 2.0 + 4;
+        const double baseline = static_cast<double>(k * row_height) + row_height / 2.0 + 4;
         text.render_text(symbol_width + text_gap, baseline, printable(spec.rules[k].title).c_str());
     }
     return encode_png(image, PngAlpha::drop);

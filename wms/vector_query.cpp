@@ -88,7 +88,7 @@ tl::expected<LayerValues, SampleError> query_vector_features(const std::string& 
     std::vector<char> active(spec.rules.size());
     double reach = 0;
     for (std::size_t k = 0; k < spec.rules.size(); ++k) {
-        active[k] = spec.rules[k].applies_at(scale);
+        active[k] = spec.rules[k].applies_at(scale) ? char{1} : char{0};
         if (active[k]) reach = std::max(reach, symbol_reach(spec.rules[k], true));
     }
     OGRLayer& layer = source->layer();
@@ -134,7 +134,8 @@ tl::expected<LayerValues, SampleError> query_vector_features(const std::string& 
             unit;
         const OGRPolygon click = square(x, y, half);
         if (!in_map->Intersects(&click)) continue;
-        out.features.push_back({feature->GetFID(), attributes_of(*feature, spec, layer.GetFIDColumn())});
+        out.features.push_back(
+            {feature->GetFID(), attributes_of(*feature, spec, layer.GetFIDColumn())});
         if (out.features.size() >= max_features) break;
     }
     out.inside = !out.features.empty();

@@ -32,7 +32,8 @@ tl::expected<void, std::error_code> draw_features(VectorSource& source, const Ve
                                                   const MapJob& job, RgbaImage& target) {
     const double scale = scale_denominator(job.bbox, job.width, job.epsg);
     std::vector<char> active(spec.rules.size());
-    for (std::size_t i = 0; i < spec.rules.size(); ++i) active[i] = spec.rules[i].applies_at(scale);
+    for (std::size_t i = 0; i < spec.rules.size(); ++i)
+        active[i] = spec.rules[i].applies_at(scale) ? char{1} : char{0};
     if (std::none_of(active.begin(), active.end(), [](char a) { return a != 0; })) return {};
 
     OGRLayer& layer = source.layer();

@@ -71,7 +71,7 @@ std::optional<MapJob> job_for(const std::string& query, const LayerCatalog& cata
         const LayerInfo* layer = catalog.find(map->layers[i]);
         const auto paint = layer ? resolve_style(*layer, map->styles[i]) : std::nullopt;
         if (!paint) return std::nullopt;
-        job.layers.push_back({layer->source, *paint, nullptr, layer->resampling});
+        job.layers.push_back({layer->source, *paint, nullptr, layer->resampling, layer->vector});
     }
     format = map->image.format;
     return job;
