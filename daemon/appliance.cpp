@@ -5,6 +5,7 @@
 
 #include "daemon/access_log.hpp"
 #include "daemon/control_access.hpp"
+#include "daemon/open_registry.hpp"
 #include "daemon/own_address.hpp"
 #include "daemon/reload_check.hpp"
 #include "daemon/server_key.hpp"
@@ -30,11 +31,8 @@ tl::expected<std::unique_ptr<Appliance>, StartupError> Appliance::bring_up(
     }
     auto key = load_or_make_server_key(config.daemon.state_dir);
     if (!key) return tl::unexpected(key.error());
-    auto registry = provisioning::Registry::open(config.daemon.state_dir / "registry.sqlite3");
-    if (!registry) {
-        return startup_failure("peer registry in " + config.daemon.state_dir.string() + ": " +
-                               registry.error().message());
-    }
+    auto registry = open_registry(config, key->public_key());
+    if (!registry) return tl::unexpected(registry.error());
 
     std::unique_ptr<Appliance> appliance(
         new Appliance(std::move(config), io, log, std::move(*registry), *key));
@@ -45,6 +43,7 @@ tl::expected<std::unique_ptr<Appliance>, StartupError> Appliance::bring_up(
     appliance->start_expiry();
     if (auto ok = appliance->start_control(); !ok) return tl::unexpected(ok.error());
     appliance->watch_wireguard_go();
+    appliance->start_fleet_sync();
     return appliance;
 }
 
@@ -68,6 +67,7 @@ Appliance::~Appliance() {
 }
 
 void Appliance::shutdown() {
+    if (fleet_sync_) fleet_sync_->stop();
     if (wireguard_go_watch_) wireguard_go_watch_->stop();
     if (expiry_) expiry_->stop();
     if (control_) control_->stop();
@@ -80,8 +80,8 @@ tl::expected<void, StartupError> Appliance::start_device() {
     opened_ = std::move(*opened);
     peers_ = std::make_unique<provisioning::PeerService>(registry_, *opened_.device,
                                                          config_.interface.addresses);
-    metrics_page_ =
-        std::make_unique<MetricsPage>(config_, policy_, registry_, *opened_.device, metrics_, log_);
+    metrics_page_ = std::make_unique<MetricsPage>(
+        config_, policy_, [this] { return registry_health(); }, *opened_.device, metrics_, log_);
     return {};
 }
 
@@ -155,6 +155,7 @@ void Appliance::start_peer_commands() {
         if (expiry_) expiry_->rearm();
     };
     effects.requests_served = [this](const std::string& peer) { return requests_.served(peer); };
+    effects.registry_health = [this] { return registry_health(); };
     peer_commands_ = std::make_unique<PeerCommands>(config_, registry_, *opened_.device, *peers_,
                                                     server_key_.public_key(), std::move(effects));
 }
@@ -278,6 +279,7 @@ tl::expected<void, StartupError> Appliance::reload(Config next) {
 }
 
 void Appliance::drain(std::function<void()> done) {
+    if (fleet_sync_) fleet_sync_->stop();
     if (wireguard_go_watch_) wireguard_go_watch_->stop();
     if (control_) control_->stop();
     if (!wms_) {
@@ -289,6 +291,75 @@ void Appliance::drain(std::function<void()> done) {
         shutdown();
         done();
     });
+}
+
+void Appliance::start_fleet_sync() {
+    if (registry_.kind() != provisioning::RegistryKind::postgresql) return;
+    fleet_sync_ = std::make_unique<FleetSync>(
+        io_, config_.registry.dsn, registry_.change_origin(), log_,
+        [this](const std::vector<provisioning::ChangeNotice>& n) { return follow_fleet(n); },
+        [this] { return resync_fleet(); });
+    fleet_sync_->start();
+}
+
+RegistryHealth Appliance::registry_health() const {
+    return fleet_sync_ ? fleet_sync_->health() : RegistryHealth{};
+}
+
+// Another appliance changed these peers: the same effects as a change made
+// here (PeerCommands::follow), for all of them at once.
+bool Appliance::follow_fleet(const std::vector<provisioning::ChangeNotice>& notices) {
+    std::map<std::string, provisioning::Peer> changed;  // a peer changed twice: its last state
+    std::vector<boost::asio::ip::address> to_disconnect;
+    for (const auto& notice : notices) {
+        auto followed = peers_->follow_notice(notice);
+        if (!followed) return false;
+        if (followed->device_error) {
+            log_.error("the device refused a change from the fleet; a restart reconciles it",
+                       {{"PEER", notice.peer}, {"ERROR", followed->device_error.message()}});
+        }
+        log_.info(
+            "peer changed by another appliance",
+            {{"PEER", notice.peer},
+             {"STATE", provisioning::to_string(followed->peer.state(provisioning::Clock::now()))}});
+        to_disconnect.insert(to_disconnect.end(), followed->to_disconnect.begin(),
+                             followed->to_disconnect.end());
+        changed.insert_or_assign(followed->peer.name, std::move(followed->peer));
+    }
+    std::vector<provisioning::Peer> peers;
+    for (auto& [name, peer] : changed) peers.push_back(std::move(peer));
+    policy_.update(peers, config_.groups, config_.group_areas);
+    disconnect(to_disconnect, {});
+    if (expiry_) expiry_->rearm();
+    return true;
+}
+
+// The registry came back (or the feed was just opened): notices may have
+// been missed, so device and policy are made what the whole registry says,
+// and connections of peers no longer in service are closed.
+bool Appliance::resync_fleet() {
+    const auto before = policy_.current();
+    auto peers = registry_.list();
+    if (!peers) return false;
+    const auto now = provisioning::Clock::now();
+    auto converged = peers_->converge(server_key_, config_.interface.listen_port, now);
+    if (!converged) {
+        if (converged.error().stage == provisioning::PeerError::Stage::registry) return false;
+        log_.error("cannot bring the interface in line with the registry",
+                   {{"ERROR", converged.error().code.message()}});
+    }
+    policy_.replace(std::make_shared<const provisioning::PolicySnapshot>(*peers, config_.groups,
+                                                                         config_.group_areas));
+    std::vector<boost::asio::ip::address> to_disconnect;
+    for (const auto& peer : *peers) {
+        if (peer.state(now) == provisioning::PeerState::active) continue;
+        if (!before->lookup(peer.ipv4, now)) continue;  // had no service here anyway
+        to_disconnect.emplace_back(peer.ipv4);
+        if (peer.ipv6) to_disconnect.emplace_back(*peer.ipv6);
+    }
+    disconnect(to_disconnect, {});
+    if (expiry_) expiry_->rearm();
+    return true;
 }
 
 void Appliance::publish_policy() {

@@ -9,6 +9,7 @@
 #include "daemon/config.hpp"
 #include "daemon/control_server.hpp"
 #include "daemon/expiry_timer.hpp"
+#include "daemon/fleet_sync.hpp"
 #include "daemon/live_policy.hpp"
 #include "daemon/log.hpp"
 #include "daemon/metrics.hpp"
@@ -63,6 +64,12 @@ class Appliance {
     void start_expiry();
     tl::expected<void, StartupError> start_control();
     void watch_wireguard_go();
+    // A fleet's registry: follow the other appliances' changes, fail static
+    // while the database is away, resynchronise when it is back.
+    void start_fleet_sync();
+    bool follow_fleet(const std::vector<provisioning::ChangeNotice>& notices);
+    bool resync_fleet();
+    RegistryHealth registry_health() const;
     void after_wireguard_go_restart();
     void publish_policy();
     void record_access(const wms::AccessRecord& record);
@@ -85,6 +92,7 @@ class Appliance {
     std::unique_ptr<ControlServer> control_;
     std::unique_ptr<WireguardGoWatch> wireguard_go_watch_;
     std::unique_ptr<ExpiryTimer> expiry_;
+    std::unique_ptr<FleetSync> fleet_sync_;
     // When configure_device last chose the peers in service.
     provisioning::Seconds reconciled_at_{};
 };

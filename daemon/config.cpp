@@ -37,8 +37,8 @@ tl::expected<Config, ConfigError> load_config(const std::filesystem::path& file,
 
     Config config;
     config.file = file;
-    static const std::set<std::string> top_level{"daemon", "interface", "wms",
-                                                 "layer",  "group",     "metrics"};
+    static const std::set<std::string> top_level{"daemon", "interface", "wms",     "layer",
+                                                 "group",  "metrics",   "registry"};
     for (const auto& [key, node] : root) {
         if (!top_level.contains(std::string(key.str()))) {
             return Error(ConfigError{file.string() + ":" +
@@ -83,6 +83,11 @@ tl::expected<Config, ConfigError> load_config(const std::filesystem::path& file,
         return Error(ok.error());
     TRY_ASSIGN(section, table("metrics"));
     if (auto ok = config_tables::read_metrics(Section(file, *section, "metrics."), config); !ok)
+        return Error(ok.error());
+    TRY_ASSIGN(section, table("registry"));
+    if (auto ok =
+            config_tables::read_registry(Section(file, *section, "registry."), config.registry);
+        !ok)
         return Error(ok.error());
     if (checks == FileChecks::verify) {
         const auto key = config.daemon.state_dir / "server.key";

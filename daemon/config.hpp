@@ -50,6 +50,17 @@ struct WmsSection {
     wms::ServiceConfig service;
 };
 
+// Where the peer registry lives. SQLite in the state directory serves one
+// appliance; several appliances acting as one (a fleet) share PostgreSQL.
+enum class RegistryStore { sqlite, postgresql };
+
+struct RegistrySection {
+    RegistryStore backend = RegistryStore::sqlite;
+    // A libpq connection string, for postgresql only. It may hold a
+    // password: it is never logged or shown.
+    std::string dsn;
+};
+
 struct MetricsSection {
     // Peers in this [[group]] may read /metrics; empty: nobody may.
     std::string group;
@@ -61,6 +72,7 @@ struct Config {
     InterfaceSection interface;
     WmsSection wms;
     MetricsSection metrics;
+    RegistrySection registry;
     std::vector<wms::LayerConfig> layers;
     provisioning::GroupLayers groups;
     // The layers a group limits to an area ([[group]] area, [[group.limit]]),

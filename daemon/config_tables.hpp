@@ -156,5 +156,6 @@ tl::expected<void, ConfigError> read_groups(const std::filesystem::path& file,
                                             const toml::table& root, const AreaLoader& load_area,
                                             Config& out);
 tl::expected<void, ConfigError> read_metrics(Section s, Config& out);
+tl::expected<void, ConfigError> read_registry(Section s, RegistrySection& out);
 
 }  // namespace wmsgate::daemon::config_tables

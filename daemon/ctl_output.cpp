@@ -65,6 +65,13 @@ void print_status_table(const nlohmann::json& status) {
     std::printf("interface %s, listening on port %s, public key %s\n\n",
                 cell(status["interface"]).c_str(), cell(status["listen_port"]).c_str(),
                 cell(status["public_key"]).c_str());
+    if (const auto& registry = status.value("registry", nlohmann::json()); registry.is_object()) {
+        std::printf("registry %s: %s since %s%s\n\n", cell(registry["backend"]).c_str(),
+                    cell(registry["state"]).c_str(), cell(registry["since"]).c_str(),
+                    registry["state"] == "unreachable"
+                        ? "; serving the last snapshot, changes refused"
+                        : "");
+    }
     std::vector<std::vector<std::string>> rows;
     for (const auto& p : status["peers"]) {
         rows.push_back({cell(p["name"]), cell(p["state"]), cell(p["address"]), cell(p["endpoint"]),

@@ -105,9 +105,12 @@ void PeerCommands::layer_list(const nlohmann::json&, const Caller&, ControlReply
     reply(ControlReply::success(std::move(result)));
 }
 
+// With a fleet's registry out of reach, status still answers: the device's
+// figures, the registry's state, and no peer rows (the registry holds them).
 void PeerCommands::status(const nlohmann::json&, const Caller&, ControlReplyFn& reply) {
+    const auto health = effects_.registry_health ? effects_.registry_health() : RegistryHealth{};
     auto peers = registry_.list();
-    if (!peers) return reply(args::failure(peers.error()));
+    if (!peers && !(health.shared && !health.reachable)) return reply(args::failure(peers.error()));
     auto device = device_.get();
     if (!device) {
         return reply(ControlReply::failure(
@@ -119,7 +122,7 @@ void PeerCommands::status(const nlohmann::json&, const Caller&, ControlReplyFn& 
 
     const auto now = Clock::now();
     nlohmann::json rows = nlohmann::json::array();
-    for (const auto& peer : *peers) {
+    for (const auto& peer : peers ? *peers : std::vector<provisioning::Peer>{}) {
         nlohmann::json row{{"name", peer.name},
                            {"state", provisioning::to_string(peer.state(now))},
                            {"address", peer.ipv4.to_string()},
@@ -142,10 +145,20 @@ void PeerCommands::status(const nlohmann::json&, const Caller&, ControlReplyFn& 
         }
         rows.push_back(std::move(row));
     }
-    reply(ControlReply::success({{"interface", device_.interface_name()},
-                                 {"public_key", server_key_.base64()},
-                                 {"listen_port", device->listen_port},
-                                 {"peers", std::move(rows)}}));
+    nlohmann::json result{{"interface", device_.interface_name()},
+                          {"public_key", server_key_.base64()},
+                          {"listen_port", device->listen_port},
+                          {"peers", std::move(rows)}};
+    if (health.shared) {
+        result["registry"] = {
+            {"backend", "postgresql"},
+            {"state", health.reachable ? "reachable" : "unreachable"},
+            {"since", provisioning::format_utc(
+                          std::chrono::time_point_cast<std::chrono::seconds>(health.since))},
+            {"resyncs", health.resyncs},
+            {"peers_on_device", device->peers.size()}};
+    }
+    reply(ControlReply::success(std::move(result)));
 }
 
 void PeerCommands::audit(const nlohmann::json& a, const Caller&, ControlReplyFn& reply) {

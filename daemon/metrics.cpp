@@ -81,7 +81,7 @@ std::uint64_t Metrics::requests() const {
     return requests_;
 }
 
-std::string Metrics::exposition(const PeerFigures& peers,
+std::string Metrics::exposition(const PeerFigures& peers, const RegistryHealth& registry,
                                 const std::set<std::string>& visible_layers) const {
     std::lock_guard lock(mutex_);
     std::string out;
@@ -116,6 +116,22 @@ std::string Metrics::exposition(const PeerFigures& peers,
     header(out, "wmsgate_peers_recent_handshake", "gauge",
            "Peers whose last handshake is less than 3 minutes old.");
     out += "wmsgate_peers_recent_handshake " + std::to_string(peers.recent_handshake) + "\n";
+    if (!registry.shared) return out;
+    // A fleet's shared registry: alert on reachable == 0 (the appliance
+    // serves its last snapshot and refuses changes meanwhile).
+    header(out, "wmsgate_registry_reachable", "gauge",
+           "1 when the shared peer registry (PostgreSQL) can be reached, 0 when failing static.");
+    out += "wmsgate_registry_reachable " + std::string(registry.reachable ? "1" : "0") + "\n";
+    header(out, "wmsgate_registry_state_since_seconds", "gauge",
+           "Unix time of the last change of wmsgate_registry_reachable.");
+    out += "wmsgate_registry_state_since_seconds " +
+           std::to_string(
+               std::chrono::duration_cast<std::chrono::seconds>(registry.since.time_since_epoch())
+                   .count()) +
+           "\n";
+    header(out, "wmsgate_registry_resyncs_total", "counter",
+           "Whole re-reads of the shared registry (start-up and every return).");
+    out += "wmsgate_registry_resyncs_total " + std::to_string(registry.resyncs) + "\n";
     return out;
 }
 

@@ -9,6 +9,7 @@
 #include <string>
 #include <tuple>
 
+#include "daemon/registry_health.hpp"
 #include "wms/server.hpp"
 
 namespace wmsgate::daemon {
@@ -34,7 +35,8 @@ class Metrics {
     // `visible_layers`: a layer it may not see does not exist for it here
     // either, so series naming other layers are left out. The totals
     // (render time, bytes, peers) name no layer and count everything.
-    std::string exposition(const PeerFigures& peers,
+    // `registry`: a fleet's shared registry adds its reachability.
+    std::string exposition(const PeerFigures& peers, const RegistryHealth& registry,
                            const std::set<std::string>& visible_layers) const;
 
     // Render-time histogram upper bounds, in seconds.

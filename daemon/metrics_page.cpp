@@ -17,10 +17,8 @@ void MetricsPage::serve(const boost::asio::ip::address& client, const wms::PageR
     const auto& group = config_.metrics.group;
     const auto access = policy_.view_for(client);
     if (group.empty() || !access) return reply(std::nullopt);
-    auto peer = registry_.find(access->client);
-    if (!peer || !*peer ||
-        !std::binary_search((*peer)->groups.begin(), (*peer)->groups.end(), group))
-        return reply(std::nullopt);
+    const auto peer = policy_.current()->lookup(client);
+    if (!peer || !peer->groups.contains(group)) return reply(std::nullopt);
 
     PeerFigures figures;
     if (auto state = device_.get()) {
@@ -29,7 +27,8 @@ void MetricsPage::serve(const boost::asio::ip::address& client, const wms::PageR
         log_.warning("metrics: cannot read the WireGuard device",
                      {{"ERROR", state.error().message()}});
     }
-    reply(wms::Page{metrics_content_type, metrics_.exposition(figures, access->layers)});
+    reply(wms::Page{metrics_content_type,
+                    metrics_.exposition(figures, registry_health_(), access->layers)});
 }
 
 }  // namespace wmsgate::daemon

@@ -1,13 +1,14 @@
 #pragma once
 
 #include <boost/asio/ip/address.hpp>
+#include <functional>
 
 #include "daemon/config.hpp"
 #include "daemon/live_policy.hpp"
 #include "daemon/log.hpp"
 #include "daemon/metrics.hpp"
+#include "daemon/registry_health.hpp"
 #include "netcfg/wg_device.hpp"
-#include "provisioning/registry.hpp"
 #include "wms/server.hpp"
 
 namespace wmsgate::daemon {
@@ -23,12 +24,15 @@ PeerFigures peer_figures(const netcfg::WgDeviceState& device,
 // either. The scraper sees only series of layers it may see.
 class MetricsPage {
   public:
-    // Everything is read at each request; `config` follows reloads.
-    MetricsPage(const Config& config, const LivePolicy& policy, provisioning::Registry& registry,
-                netcfg::WgDevice& device, const Metrics& metrics, const Log& log)
+    // Everything is read at each request; `config` follows reloads. Who may
+    // read the page is decided from the policy snapshot, so the page still
+    // answers while a fleet's registry is out of reach (and says so).
+    MetricsPage(const Config& config, const LivePolicy& policy,
+                std::function<RegistryHealth()> registry_health, netcfg::WgDevice& device,
+                const Metrics& metrics, const Log& log)
         : config_(config),
           policy_(policy),
-          registry_(registry),
+          registry_health_(std::move(registry_health)),
           device_(device),
           metrics_(metrics),
           log_(log) {}
@@ -39,7 +43,7 @@ class MetricsPage {
   private:
     const Config& config_;
     const LivePolicy& policy_;
-    provisioning::Registry& registry_;
+    std::function<RegistryHealth()> registry_health_;
     netcfg::WgDevice& device_;
     const Metrics& metrics_;
     const Log& log_;

@@ -9,6 +9,7 @@
 #include "daemon/config.hpp"
 #include "daemon/control_protocol.hpp"
 #include "daemon/control_server.hpp"
+#include "daemon/registry_health.hpp"
 #include "netcfg/key.hpp"
 #include "netcfg/wg_device.hpp"
 #include "provisioning/peer_service.hpp"
@@ -28,6 +29,8 @@ struct PeerEffects {
     std::function<void()> rearm_expiry;
     // Requests served to a peer since start-up.
     std::function<std::uint64_t(const std::string& peer)> requests_served;
+    // Whether the registry can be reached now (a fleet's may not be).
+    std::function<RegistryHealth()> registry_health;
 };
 
 // The control socket's commands, one member function each: JSON arguments

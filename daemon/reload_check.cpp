@@ -12,6 +12,8 @@ std::vector<std::string> keys_needing_restart(const Config& running, const Confi
     differs(running.daemon.state_dir != next.daemon.state_dir, "daemon.state_dir");
     differs(running.daemon.control_socket != next.daemon.control_socket, "daemon.control_socket");
     differs(running.daemon.admin_group != next.daemon.admin_group, "daemon.admin_group");
+    differs(running.registry.backend != next.registry.backend, "registry.backend");
+    differs(running.registry.dsn != next.registry.dsn, "registry.dsn");
     differs(running.interface.name != next.interface.name, "interface.name");
     differs(running.interface.listen_port != next.interface.listen_port, "interface.listen_port");
     differs(running.interface.addresses != next.interface.addresses, "interface.address");

@@ -55,6 +55,10 @@ class Category final : public std::error_category {
             case Errc::qr_failed:
                 return "could not make the QR code (the config is too long for one, or the "
                        "file could not be written)";
+            case Errc::database_unreachable:
+                return "the peer registry's PostgreSQL server cannot be reached; changes are "
+                       "refused until it is back (maps are still served to the peers known "
+                       "before), see registry.dsn";
             case Errc::database_corrupt:
                 return "the peer registry holds a record wmsgate cannot read; restore a backup "
                        "of the registry";

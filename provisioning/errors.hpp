@@ -24,6 +24,7 @@ enum class Errc {
     invalid_expiry,
     expiry_in_past,
     qr_failed,
+    database_unreachable,
 };
 
 const std::error_category& provisioning_category() noexcept;

@@ -83,20 +83,30 @@ tl::expected<PeerAdded, PeerError> PeerService::add(const PeerRequest& request,
     if (request.preshared_key == PeerRequest::PresharedKey::make)
         peer.preshared_key = netcfg::SecretKey::generate_preshared();
 
-    auto pool = address_pool();
-    if (!pool) return registry_error(pool.error());
-    auto addresses = (*pool)->next();
-    if (!addresses) return registry_error(addresses.error());
-    peer.ipv4 = addresses->ipv4;
-    peer.ipv6 = addresses->ipv6;
-
-    auto added = registry_.add(peer, {caller_uid, add_details(peer)});
-    if (!added) {
-        // The pool missed an address the registry holds: read it again.
-        if (added.error() == Errc::address_taken) pool_.reset();
-        return registry_error(added.error());
+    // Several appliances sharing a registry each keep a pool; the registry's
+    // UNIQUE constraint decides who gets an address, the loser reads the
+    // taken addresses again.
+    constexpr int address_attempts = 16;
+    AddressPool* pool = nullptr;
+    std::optional<PeerAddresses> addresses;
+    tl::expected<Peer, std::error_code> added = tl::unexpected(std::error_code());
+    for (int attempt = 0; attempt < address_attempts; ++attempt) {
+        auto got = address_pool();
+        if (!got) return registry_error(got.error());
+        pool = *got;
+        auto next = pool->next();
+        if (!next) return registry_error(next.error());
+        peer.ipv4 = next->ipv4;
+        peer.ipv6 = next->ipv6;
+        added = registry_.add(peer, {caller_uid, add_details(peer)});
+        if (added || added.error() != Errc::address_taken) {
+            addresses = *next;
+            break;
+        }
+        pool_.reset();  // the pool missed an address the registry holds: read it again
     }
-    (*pool)->take(*addresses);
+    if (!added) return registry_error(added.error());
+    pool->take(*addresses);
 
     netcfg::DeviceUpdate update;
     update.peers.push_back({netcfg::PeerUpdate::Kind::upsert, device_peer(*added)});
@@ -104,7 +114,7 @@ tl::expected<PeerAdded, PeerError> PeerService::add(const PeerRequest& request,
         // Without the device entry the peer could never connect: undo the
         // add, so that the admin can simply try again.
         if (registry_.remove(request.name, {caller_uid, "device refused the add"})) {
-            (*pool)->release(*addresses);
+            pool->release(*addresses);
         }
         return Fail(PeerError{PeerError::Stage::device, applied.error()});
     }
@@ -166,6 +176,27 @@ PeerChanged PeerService::follow(Peer peer, const std::optional<netcfg::PublicKey
     if (auto applied = device_.apply(update); !applied) out.device_error = applied.error();
     if (!active || old_key) out.to_disconnect = addresses_of(peer);
     out.peer = std::move(peer);
+    return out;
+}
+
+tl::expected<PeerChanged, PeerError> PeerService::follow_notice(const ChangeNotice& notice) {
+    auto peer = registry_.find(notice.peer);
+    if (!peer) return registry_error(peer.error());
+    if (*peer) {
+        // The pool may hold stale addresses: an add elsewhere took one.
+        if (pool_) pool_->take({(*peer)->ipv4, (*peer)->ipv6});
+        return follow(std::move(**peer), notice.old_key);
+    }
+    PeerChanged out;
+    out.peer.name = notice.peer;
+    out.peer.revoked = now_seconds();
+    if (notice.old_key) {
+        netcfg::DeviceUpdate update;
+        netcfg::WgPeer old;
+        old.public_key = *notice.old_key;
+        update.peers.push_back({netcfg::PeerUpdate::Kind::remove, std::move(old)});
+        if (auto applied = device_.apply(update); !applied) out.device_error = applied.error();
+    }
     return out;
 }
 

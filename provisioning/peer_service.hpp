@@ -27,6 +27,7 @@
 #include "netcfg/key.hpp"
 #include "netcfg/wg_device.hpp"
 #include "provisioning/address_pool.hpp"
+#include "provisioning/change_notice.hpp"
 #include "provisioning/peer.hpp"
 #include "provisioning/registry.hpp"
 
@@ -109,6 +110,8 @@ class PeerService {
 
     // The lowest free addresses, a key pair unless the client brought its
     // public key, a preshared key unless refused; registry, then device.
+    // When another appliance of a fleet took the same address first, the
+    // pool is read again and the next free one tried, a few times over.
     // Registry errors as Registry::add, prefix_full; Stage::device when the
     // device refused (then nothing is stored and no address used up).
     tl::expected<PeerAdded, PeerError> add(const PeerRequest& request, std::int64_t caller_uid);
@@ -122,6 +125,15 @@ class PeerService {
     // A new appliance-made key pair (and a new preshared key if it had one);
     // the old key leaves the device in the same update.
     tl::expected<PeerRotated, PeerError> rotate(std::string_view name, std::int64_t caller_uid);
+
+    // A change another appliance of the fleet made (change_notice.hpp),
+    // followed onto this one's device as if it had been made here: the
+    // peer as the registry has it now goes on or off the device, and a key
+    // it replaced goes off. A peer no longer in the registry (an add that
+    // appliance undid) comes back as a stand-in of that name, revoked, so
+    // that the policy drops it; its old key, from the notice, leaves the
+    // device. Errors: the registry's.
+    tl::expected<PeerChanged, PeerError> follow_notice(const ChangeNotice& notice);
 
     // The peers whose expiry is in (after, upto]: off the device with one
     // update, with one audit transaction. Peers the registry cannot read are

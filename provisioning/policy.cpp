@@ -36,6 +36,7 @@ void PolicySnapshot::enter(const Peer& peer, const GroupLayers& groups, const Gr
     if (peer.revoked || peer.disabled) return;
     auto entry = std::make_shared<Entry>();
     entry->access.peer = peer.name;
+    entry->access.groups.insert(peer.groups.begin(), peer.groups.end());
     entry->expires = peer.expires;
     std::set<std::string>& whole = entry->access.layers;
     whole.insert(peer.layers.begin(), peer.layers.end());

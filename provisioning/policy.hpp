@@ -26,6 +26,9 @@ using GroupAreas = std::map<std::string, std::map<std::string, AreaKey>>;
 struct PeerAccess {
     std::string peer;
     std::set<std::string> layers;
+    // The peer's groups, defined in the config or not (the metrics group
+    // is asked for here, so /metrics needs no registry read).
+    std::set<std::string> groups;
     // The layers seen only inside areas, each with the areas whose union it
     // is seen in. A layer any grant gives whole (a direct grant, a group
     // without an area for it) is not here.

@@ -14,6 +14,9 @@ build_packages=(
     libgtest-dev libgmock-dev nlohmann-json3-dev libdeflate-dev libpng-dev libjpeg-dev
     # AGG draws vector layers (wms/vector_draw.cpp).
     libagg-dev
+    # The registry of a fleet of appliances on PostgreSQL ([registry]
+    # backend = "postgresql"), through libpq.
+    libpq-dev
     # scripts/fuzz.sh (libFuzzer and the sanitizer runtimes come with clang's
     # compiler-rt) and the clang-tidy check.
     clang-14 libclang-rt-14-dev clang-tidy-14
@@ -26,6 +29,9 @@ runtime_packages=(
     xplanet-images
     # Vector layers from PostGIS, tested against a real server the test starts.
     postgresql-15-postgis-3
+    # The PostgreSQL registry's tests and the fleet e2e start a temporary
+    # PostgreSQL 15 cluster of their own (tests/support/pg_cluster.sh).
+    postgresql-15 postgresql-client-15
     # Packaging and the unit file checks: cpack's dpkg-shlibdeps,
     # systemd-analyze, man.
     dpkg-dev systemd man-db

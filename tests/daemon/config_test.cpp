@@ -288,6 +288,45 @@ TEST_F(ConfigTest, IsolationKeysDefaultAndAcceptTheirBounds) {
     EXPECT_EQ(bounds->wms.service.max_request_pixels, 0u);
 }
 
+TEST_F(ConfigTest, RegistryIsSqliteUnlessAFleetNamesPostgresql) {
+    auto plain = load_config(write(valid));
+    ASSERT_TRUE(plain) << plain.error().message;
+    EXPECT_EQ(plain->registry.backend, RegistryStore::sqlite);
+    EXPECT_EQ(plain->registry.dsn, "");
+
+    const std::string fleet = std::string(valid) +
+                              "\n[registry]\nbackend = \"postgresql\"\n"
+                              "dsn = \"host=/run/postgresql dbname=wmsgate\"\n";
+    auto config = load_config(write(fleet));
+    ASSERT_TRUE(config) << config.error().message;
+    EXPECT_EQ(config->registry.backend, RegistryStore::postgresql);
+    EXPECT_EQ(config->registry.dsn, "host=/run/postgresql dbname=wmsgate");
+}
+
+TEST_F(ConfigTest, RegistryMistakesAreNamed) {
+    struct Case {
+        const char* table;
+        const char* expected;
+    };
+    const Case cases[] = {
+        {"backend = \"mysql\"\n",
+         ":30: registry.backend: expected \"sqlite\" (one appliance, the default) or "
+         "\"postgresql\""},
+        {"backend = \"postgresql\"\n",
+         ":29: registry.dsn: required key is missing with backend = \"postgresql\": a libpq "
+         "connection string"},
+        {"dsn = \"dbname=wmsgate\"\n", ":30: registry.dsn: only used with backend = "},
+        {"backend = \"postgresql\"\ndsn = \"x\"\nhost = \"db\"\n",
+         ":32: registry.host: unknown key"},
+    };
+    for (const auto& c : cases) {
+        auto config = load_config(write(std::string(valid) + "\n[registry]\n" + c.table));
+        ASSERT_FALSE(config) << c.table;
+        EXPECT_EQ(config.error().message.find(file_.string() + c.expected), 0u)
+            << config.error().message;
+    }
+}
+
 TEST_F(ConfigTest, MetricsGroupNamesADefinedGroup) {
     const std::string text = std::string(valid) +
                              "\n[[group]]\nname = \"ops\"\nlayers = []\n\n[metrics]\ngroup = "

@@ -43,7 +43,7 @@ TEST(MetricsTest, CountsRequestsByLayerOperationAndStatus) {
     refused.delivery = wms::Delivery::refused;
     metrics.record(refused);
 
-    const auto text = metrics.exposition({5, 2}, {"ortho", "dem"});
+    const auto text = metrics.exposition({5, 2}, {}, {"ortho", "dem"});
     EXPECT_EQ(
         sample(text, R"(wmsgate_requests_total{layer="ortho",request="GetMap",status="200"})"),
         "2");
@@ -73,7 +73,7 @@ TEST(MetricsTest, SeriesNameOnlyTheLayersTheScraperMaySee) {
     metrics.record(answered("GetMap", {"ortho", "secret"}, 200, 10, microseconds(100)));
     metrics.record(answered("GetMap", {"secret"}, 200, 10, microseconds(100)));
     metrics.record(answered("GetCapabilities", {}, 200, 10, microseconds(100)));
-    const auto text = metrics.exposition({}, {"ortho"});
+    const auto text = metrics.exposition({}, {}, {"ortho"});
     EXPECT_EQ(text.find("secret"), std::string::npos) << text;
     EXPECT_EQ(
         sample(text, R"(wmsgate_requests_total{layer="ortho",request="GetMap",status="200"})"),
@@ -81,7 +81,7 @@ TEST(MetricsTest, SeriesNameOnlyTheLayersTheScraperMaySee) {
     EXPECT_EQ(
         sample(text, R"(wmsgate_requests_total{layer="",request="GetCapabilities",status="200"})"),
         "1");
-    const auto all = metrics.exposition({}, {"ortho", "secret"});
+    const auto all = metrics.exposition({}, {}, {"ortho", "secret"});
     EXPECT_EQ(
         sample(all, R"(wmsgate_requests_total{layer="secret",request="GetMap",status="200"})"),
         "2");
@@ -94,7 +94,7 @@ TEST(MetricsTest, RenderHistogramIsCumulativeWithInclusiveBounds) {
     metrics.record(answered("GetMap", {"a"}, 200, 1, microseconds(5001)));      // le 0.01
     metrics.record(answered("GetMap", {"a"}, 200, 1, microseconds(300000)));    // le 0.5
     metrics.record(answered("GetMap", {"a"}, 200, 1, microseconds(20000000)));  // only +Inf
-    const auto text = metrics.exposition({}, {"a"});
+    const auto text = metrics.exposition({}, {}, {"a"});
     EXPECT_EQ(sample(text, R"(wmsgate_render_seconds_bucket{le="0.005"})"), "1");
     EXPECT_EQ(sample(text, R"(wmsgate_render_seconds_bucket{le="0.01"})"), "2");
     EXPECT_EQ(sample(text, R"(wmsgate_render_seconds_bucket{le="0.25"})"), "2");
@@ -106,7 +106,7 @@ TEST(MetricsTest, RenderHistogramIsCumulativeWithInclusiveBounds) {
 }
 
 TEST(MetricsTest, EveryFamilyHasHelpAndType) {
-    const auto text = Metrics{}.exposition({}, {});
+    const auto text = Metrics{}.exposition({}, {}, {});
     for (const char* family :
          {"wmsgate_requests_total", "wmsgate_render_seconds", "wmsgate_sent_bytes_total",
           "wmsgate_refused_connections_total", "wmsgate_peers", "wmsgate_peers_recent_handshake"}) {
@@ -114,6 +114,22 @@ TEST(MetricsTest, EveryFamilyHasHelpAndType) {
         EXPECT_NE(text.find(std::string("# TYPE ") + family + " "), std::string::npos) << family;
     }
     EXPECT_EQ(text.back(), '\n');
+}
+
+TEST(MetricsTest, AFleetsRegistryShowsWhetherItCanBeReached) {
+    EXPECT_EQ(Metrics{}.exposition({}, {}, {}).find("wmsgate_registry"), std::string::npos);
+    RegistryHealth down;
+    down.shared = true;
+    down.reachable = false;
+    down.since = std::chrono::system_clock::time_point(std::chrono::seconds(1800000000));
+    down.resyncs = 3;
+    const auto text = Metrics{}.exposition({}, down, {});
+    EXPECT_EQ(sample(text, "wmsgate_registry_reachable"), "0");
+    EXPECT_EQ(sample(text, "wmsgate_registry_state_since_seconds"), "1800000000");
+    EXPECT_EQ(sample(text, "wmsgate_registry_resyncs_total"), "3");
+    EXPECT_NE(text.find("# TYPE wmsgate_registry_reachable gauge"), std::string::npos);
+    down.reachable = true;
+    EXPECT_EQ(sample(Metrics{}.exposition({}, down, {}), "wmsgate_registry_reachable"), "1");
 }
 
 }  // namespace

@@ -1,11 +1,12 @@
-// Registry: every change, each one transaction with its audit line.
+// SqliteRegistry: every change, each one transaction with its audit line.
 
 #include <algorithm>
 #include <functional>
 
 #include "provisioning/errors.hpp"
-#include "provisioning/registry.hpp"
+#include "provisioning/names.hpp"
 #include "provisioning/registry_rows.hpp"
+#include "provisioning/sqlite_registry.hpp"
 
 namespace wmsgate::provisioning {
 namespace {
@@ -144,7 +145,7 @@ tl::expected<void, std::error_code> update_row(sqlite3* db, const char* sql, std
 
 }  // namespace
 
-tl::expected<Peer, std::error_code> Registry::add(const NewPeer& peer, const Actor& actor) {
+tl::expected<Peer, std::error_code> SqliteRegistry::add(const NewPeer& peer, const Actor& actor) {
     if (!is_valid_peer_name(peer.name)) return tl::unexpected(make_error_code(Errc::invalid_name));
     auto groups = checked_names(peer.groups, Errc::invalid_group_name);
     if (!groups) return tl::unexpected(groups.error());
@@ -180,7 +181,8 @@ tl::expected<Peer, std::error_code> Registry::add(const NewPeer& peer, const Act
     return out;
 }
 
-tl::expected<void, std::error_code> Registry::remove(std::string_view name, const Actor& actor) {
+tl::expected<void, std::error_code> SqliteRegistry::remove(std::string_view name,
+                                                           const Actor& actor) {
     auto tx = Transaction::begin(db_.get(), Transaction::Mode::write);
     if (!tx) return tl::unexpected(tx.error());
     // ON DELETE CASCADE takes the peer's memberships with it.
@@ -194,8 +196,9 @@ tl::expected<void, std::error_code> Registry::remove(std::string_view name, cons
     return tx->commit();
 }
 
-tl::expected<Peer, std::error_code> Registry::change(std::string_view name,
-                                                     const PeerChange& change, const Actor& actor) {
+tl::expected<Peer, std::error_code> SqliteRegistry::change(std::string_view name,
+                                                           const PeerChange& change,
+                                                           const Actor& actor) {
     std::optional<std::set<std::string>> groups, layers;
     if (change.groups) {
         auto checked = checked_names(*change.groups, Errc::invalid_group_name);
@@ -224,8 +227,9 @@ tl::expected<Peer, std::error_code> Registry::change(std::string_view name,
         });
 }
 
-tl::expected<Peer, std::error_code> Registry::set_disabled(std::string_view name, bool disabled,
-                                                           const Actor& actor) {
+tl::expected<Peer, std::error_code> SqliteRegistry::set_disabled(std::string_view name,
+                                                                 bool disabled,
+                                                                 const Actor& actor) {
     return mutate(db_.get(), name, disabled ? "peer.disable" : "peer.enable", actor,
                   [&](sqlite3* db, const Peer& peer) {
                       return update_row(db, "UPDATE peers SET disabled = ?2 WHERE id = ?1", peer.id,
@@ -233,15 +237,15 @@ tl::expected<Peer, std::error_code> Registry::set_disabled(std::string_view name
                   });
 }
 
-tl::expected<Peer, std::error_code> Registry::revoke(std::string_view name, Seconds when,
-                                                     const Actor& actor) {
+tl::expected<Peer, std::error_code> SqliteRegistry::revoke(std::string_view name, Seconds when,
+                                                           const Actor& actor) {
     return mutate(db_.get(), name, "peer.revoke", actor, [&](sqlite3* db, const Peer& peer) {
         return update_row(db, "UPDATE peers SET revoked = ?2 WHERE id = ?1", peer.id,
                           [&](Statement& s) { s.bind(2, rows::unix_seconds(when)); });
     });
 }
 
-tl::expected<Peer, std::error_code> Registry::rotate_key(
+tl::expected<Peer, std::error_code> SqliteRegistry::rotate_key(
     std::string_view name, const netcfg::PublicKey& public_key,
     std::optional<netcfg::SecretKey> preshared_key, KeyOrigin origin, const Actor& actor) {
     return mutate(db_.get(), name, "peer.rotate", actor,

@@ -1,4 +1,4 @@
-// Registry::open: the file, the connection's settings and the schema.
+// SqliteRegistry::open: the file, the connection's settings and the schema.
 
 #include <fcntl.h>
 #include <sqlite3.h>
@@ -6,9 +6,9 @@
 #include <unistd.h>
 
 #include "provisioning/errors.hpp"
-#include "provisioning/registry.hpp"
 #include "provisioning/schema.hpp"
 #include "provisioning/sqlite.hpp"
+#include "provisioning/sqlite_registry.hpp"
 
 namespace wmsgate::provisioning {
 namespace {
@@ -53,13 +53,12 @@ tl::expected<void, std::error_code> configure(sqlite3* db) {
 
 }  // namespace
 
-void Registry::Closer::operator()(sqlite3* db) const {
+void SqliteRegistry::Closer::operator()(sqlite3* db) const {
     sqlite3_close(db);
 }
 
-Registry::~Registry() = default;
-
-tl::expected<Registry, std::error_code> Registry::open(const std::filesystem::path& file) {
+tl::expected<std::unique_ptr<SqliteRegistry>, std::error_code> SqliteRegistry::open(
+    const std::filesystem::path& file) {
     if (auto made = make_private_file(file); !made) return tl::unexpected(made.error());
 
     sqlite3* raw = nullptr;
@@ -71,7 +70,7 @@ tl::expected<Registry, std::error_code> Registry::open(const std::filesystem::pa
 
     if (auto done = configure(db.get()); !done) return tl::unexpected(done.error());
     if (auto done = migrate(db.get()); !done) return tl::unexpected(done.error());
-    return Registry(std::move(db));
+    return std::unique_ptr<SqliteRegistry>(new SqliteRegistry(std::move(db)));
 }
 
 }  // namespace wmsgate::provisioning
