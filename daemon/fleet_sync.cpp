@@ -63,18 +63,18 @@ void FleetSync::connect() {
     health_.since = std::chrono::system_clock::now();
     last_failure_.clear();
     socket_.assign(feed_->socket());
-    wait_for_notices();
+    // libpq may have read a notice into its buffer already (while LISTEN
+    // was answered): the socket would not show it.
+    take_notices();
 }
 
-void FleetSync::wait_for_notices() {
+void FleetSync::take_notices() {
+    auto notices = feed_->take(own_origin_);
+    if (!notices) return lost("the connection was closed");
+    if (!notices->empty() && !follow_(*notices)) return lost("the registry could not be read");
     socket_.async_wait(boost::asio::posix::stream_descriptor::wait_read,
                        [this](boost::system::error_code ec) {
-                           if (ec || !running_ || !feed_) return;
-                           auto notices = feed_->take(own_origin_);
-                           if (!notices) return lost("the connection was closed");
-                           if (!notices->empty() && !follow_(*notices))
-                               return lost("the registry could not be read");
-                           wait_for_notices();
+                           if (!ec && running_ && feed_) take_notices();
                        });
 }
 

@@ -42,7 +42,8 @@ class FleetSync {
 
   private:
     void connect();
-    void wait_for_notices();
+    // Follows what arrived, then waits for more.
+    void take_notices();
     void lost(const std::string& why);
     void retry_later();
     void release_socket();

@@ -43,6 +43,11 @@ tl::expected<ConnectionPtr, std::string> connect(const std::string& dsn) {
     ConnectionPtr conn(PQconnectdbParams(keywords, values, 1));
     if (!conn) return tl::unexpected(std::string("out of memory"));
     if (PQstatus(conn.get()) != CONNECTION_OK) return tl::unexpected(last_message(conn.get()));
+    // Library code does not write to stderr: the server's NOTICEs ("relation
+    // already exists, skipping") are informational, and errors come back
+    // as results.
+    PQsetNoticeProcessor(
+        conn.get(), [](void*, const char*) {}, nullptr);
     return conn;
 }
 

@@ -32,6 +32,9 @@ runtime_packages=(
     # The PostgreSQL registry's tests and the fleet e2e start a temporary
     # PostgreSQL 15 cluster of their own (tests/support/pg_cluster.sh).
     postgresql-15 postgresql-client-15
+    # The fleet e2e's balancer: nftables DNAT over two appliances, and
+    # conntrack to forget a dead appliance's flows (what a health check does).
+    nftables conntrack
     # Packaging and the unit file checks: cpack's dpkg-shlibdeps,
     # systemd-analyze, man.
     dpkg-dev systemd man-db
