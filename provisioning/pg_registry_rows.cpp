@@ -11,6 +11,7 @@ tl::expected<std::vector<std::string>, std::error_code> names_of(PGconn* conn, c
     auto result = pg::exec(conn, sql, {std::to_string(peer_id)});
     if (!result) return tl::unexpected(result.error());
     std::vector<std::string> names;
+    names.reserve(static_cast<std::size_t>(result->rows()));
     for (int row = 0; row < result->rows(); ++row) names.emplace_back(result->text(row, 0));
     return names;
 }
