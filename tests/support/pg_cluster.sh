@@ -117,6 +117,9 @@ if [[ ${BASH_SOURCE[0]} == "$0" && ${1:-} == run ]]; then
     shift
     dir=$(mktemp -d /tmp/wmsgate-pg.XXXXXX)
     trap 'pg_cluster_destroy' EXIT
+    # Killed by ctest's timeout: still stop the server. (A server whose
+    # data directory vanished stops by itself within a minute as well.)
+    trap 'exit 143' TERM INT
     pg_cluster_init "$dir" || exit 77
     pg_cluster_start || exit 1
     export WMSGATE_TEST_PG=$PG_CLUSTER_DSN
