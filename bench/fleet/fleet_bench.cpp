@@ -14,10 +14,10 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
 #include <string>
 #include <vector>
 
+#include "bench/args.hpp"
 #include "netcfg/ip_prefix.hpp"
 #include "provisioning/peer_service.hpp"
 #include "provisioning/pg_change_feed.hpp"
@@ -50,8 +50,12 @@ int main(int argc, char** argv) {
         return 2;
     }
     const std::string dsn = argv[1];
-    const int peers = argc > 2 ? std::atoi(argv[2]) : 10000;
-    const int samples = argc > 3 ? std::atoi(argv[3]) : 200;
+    const auto peers = argc > 2 ? wmsgate::bench::parse_number(argv[2], 0, 60000) : 10000;
+    const auto samples = argc > 3 ? wmsgate::bench::parse_number(argv[3], 1, 100000) : 200;
+    if (!peers || !samples) {
+        std::fprintf(stderr, "fleet_bench: PEERS is 0 to 60000, SAMPLES 1 to 100000\n");
+        return 2;
+    }
 
     auto registry_a = prov::Registry::open_postgresql(dsn);
     auto registry_b = prov::Registry::open_postgresql(dsn);
@@ -68,7 +72,7 @@ int main(int argc, char** argv) {
     prov::PeerService b(*registry_b, device_b, prefixes);
 
     const auto seed_started = Clock::now();
-    for (int i = static_cast<int>(registry_a->list().value().size()); i < peers; ++i) {
+    for (int i = static_cast<int>(registry_a->list().value().size()); i < *peers; ++i) {
         prov::PeerRequest request;
         request.name = "seed" + std::to_string(i);
         request.groups = {"survey"};
@@ -77,7 +81,7 @@ int main(int argc, char** argv) {
             return 1;
         }
     }
-    std::printf("registry seeded with %d peers in %.1f s\n", peers,
+    std::printf("registry seeded with %d peers in %.1f s\n", *peers,
                 ms(Clock::now() - seed_started) / 1000);
 
     auto feed = prov::PgChangeFeed::open(dsn);
@@ -87,7 +91,7 @@ int main(int argc, char** argv) {
     }
     std::vector<double> add_ms, revoke_ms, revoke_call_ms;
     const auto stamp = std::to_string(::time(nullptr));
-    for (int i = 0; i < samples; ++i) {
+    for (int i = 0; i < *samples; ++i) {
         prov::PeerRequest request;
         request.name = "bench" + stamp + "-" + std::to_string(i);
         request.groups = {"survey"};
@@ -120,7 +124,8 @@ int main(int argc, char** argv) {
         }
         revoke_ms.push_back(ms(Clock::now() - revoke_started));
     }
-    std::printf("PostgreSQL registry, %d peers, fake devices (registry and notice only):\n", peers);
+    std::printf("PostgreSQL registry, %d peers, fake devices (registry and notice only):\n",
+                *peers);
     print("peer add on A (allocate, insert, audit)", add_ms);
     print("peer revoke on A (the call)", revoke_call_ms);
     print("revoke on A -> off B's device (NOTIFY)", revoke_ms);
