@@ -327,6 +327,7 @@ bool Appliance::follow_fleet(const std::vector<provisioning::ChangeNotice>& noti
         changed.insert_or_assign(followed->peer.name, std::move(followed->peer));
     }
     std::vector<provisioning::Peer> peers;
+    peers.reserve(changed.size());
     for (auto& [name, peer] : changed) peers.push_back(std::move(peer));
     policy_.update(peers, config_.groups, config_.group_areas);
     disconnect(to_disconnect, {});

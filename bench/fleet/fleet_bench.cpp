@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "bench/args.hpp"
+#include "daemon/console.hpp"
 #include "netcfg/ip_prefix.hpp"
 #include "provisioning/peer_service.hpp"
 #include "provisioning/pg_change_feed.hpp"
@@ -44,24 +45,25 @@ void print(const char* what, std::vector<double> samples) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+int run(int argc, char** argv) {
+    using wmsgate::daemon::console::message;
     if (argc < 2) {
-        std::fprintf(stderr, "usage: fleet_bench DSN [PEERS] [SAMPLES]\n");
+        message("usage: fleet_bench DSN [PEERS] [SAMPLES]");
         return 2;
     }
     const std::string dsn = argv[1];
     const auto peers = argc > 2 ? wmsgate::bench::parse_number(argv[2], 0, 60000) : 10000;
     const auto samples = argc > 3 ? wmsgate::bench::parse_number(argv[3], 1, 100000) : 200;
     if (!peers || !samples) {
-        std::fprintf(stderr, "fleet_bench: PEERS is 0 to 60000, SAMPLES 1 to 100000\n");
+        message("fleet_bench: PEERS is 0 to 60000, SAMPLES 1 to 100000");
         return 2;
     }
 
     auto registry_a = prov::Registry::open_postgresql(dsn);
     auto registry_b = prov::Registry::open_postgresql(dsn);
     if (!registry_a || !registry_b) {
-        std::fprintf(stderr, "cannot open the registry: %s\n",
-                     (registry_a ? registry_b : registry_a).error().detail.c_str());
+        message("cannot open the registry: " +
+                (registry_a ? registry_b : registry_a).error().detail);
         return 1;
     }
     // A /16 holds 10,000 peers and the samples.
@@ -77,7 +79,7 @@ int main(int argc, char** argv) {
         request.name = "seed" + std::to_string(i);
         request.groups = {"survey"};
         if (!a.add(request, 0)) {
-            std::fprintf(stderr, "seeding failed at %d\n", i);
+            message("seeding failed at " + std::to_string(i));
             return 1;
         }
     }
@@ -86,7 +88,7 @@ int main(int argc, char** argv) {
 
     auto feed = prov::PgChangeFeed::open(dsn);
     if (!feed) {
-        std::fprintf(stderr, "cannot listen: %s\n", feed.error().c_str());
+        message("cannot listen: " + feed.error());
         return 1;
     }
     std::vector<double> add_ms, revoke_ms, revoke_call_ms;
@@ -99,13 +101,14 @@ int main(int argc, char** argv) {
         auto added = a.add(request, 0);
         add_ms.push_back(ms(Clock::now() - started));
         if (!added) {
-            std::fprintf(stderr, "add failed: %s\n", added.error().code.message().c_str());
+            message("add failed: " + added.error().code.message());
             return 1;
         }
         // B follows the add first (as an appliance of the fleet would).
         for (bool heard = false; !heard;) {
             pollfd fd{feed->socket(), POLLIN, 0};
-            ::poll(&fd, 1, 1000);
+            // A timeout or an interruption only means looking again.
+            static_cast<void>(::poll(&fd, 1, 1000));
             auto notices = feed->take(registry_b->change_origin());
             for (const auto& n : notices.value()) heard |= b.follow_notice(n).has_value();
         }
@@ -115,7 +118,8 @@ int main(int argc, char** argv) {
         revoke_call_ms.push_back(ms(Clock::now() - revoke_started));
         for (bool off = false; !off;) {
             pollfd fd{feed->socket(), POLLIN, 0};
-            ::poll(&fd, 1, 1000);
+            // A timeout or an interruption only means looking again.
+            static_cast<void>(::poll(&fd, 1, 1000));
             auto notices = feed->take(registry_b->change_origin());
             for (const auto& n : notices.value()) {
                 auto followed = b.follow_notice(n);
@@ -129,5 +133,16 @@ int main(int argc, char** argv) {
     print("peer add on A (allocate, insert, audit)", add_ms);
     print("peer revoke on A (the call)", revoke_call_ms);
     print("revoke on A -> off B's device (NOTIFY)", revoke_ms);
-    return 0;
+    return wmsgate::daemon::console::stdout_complete("fleet_bench") ? 0 : 1;
+}
+
+int main(int argc, char** argv) {
+    try {
+        return run(argc, argv);
+    } catch (const std::exception& e) {
+        wmsgate::daemon::console::message(std::string("fleet_bench: internal error: ") + e.what());
+    } catch (...) {
+        wmsgate::daemon::console::message("fleet_bench: internal error");
+    }
+    return 1;
 }
