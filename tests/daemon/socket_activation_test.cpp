@@ -72,7 +72,9 @@ class SocketActivationTest : public ::testing::Test {
         std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s", path_.c_str());
         std::filesystem::remove(path_);
         EXPECT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-        if (listening) EXPECT_EQ(::listen(fd, 4), 0);
+        if (listening) {
+            EXPECT_EQ(::listen(fd, 4), 0);
+        }
         return fd;
     }
 
