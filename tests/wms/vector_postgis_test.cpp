@@ -16,8 +16,8 @@ const char* connection() {
 }
 
 // The table the script made: parcels(id, class, owner, geom) in EPSG:4326:
-// id (the primary key, so OGR's FID) 1 forest lon 0..10 x lat 0..10; id 2 water lon 20..40 x 0..20 with a
-// hole 25..35 x 5..15.
+// id (the primary key, so OGR's FID) 1 forest lon 0..10 x lat 0..10; id 2 water lon 20..40 x 0..20
+// with a hole 25..35 x 5..15.
 LayerConfig parcels() {
     LayerConfig config = layer("parcels", "Parcels", std::string("PG:") + connection());
     config.source_layer = "parcels";
