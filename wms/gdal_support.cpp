@@ -36,6 +36,14 @@ std::string QuietGdalErrors::last_error() {
     return message;
 }
 
+std::string wkt_of(const OGRSpatialReference& srs) {
+    char* text = nullptr;
+    srs.exportToWkt(&text);
+    std::string wkt = text != nullptr ? text : "";
+    CPLFree(text);
+    return wkt;
+}
+
 GDALDatasetUniquePtr open_raster(const std::string& path) {
     ensure_gdal_registered();
     return GDALDatasetUniquePtr(GDALDataset::FromHandle(

@@ -4,6 +4,7 @@
 
 #include <cpl_error.h>
 #include <gdal_priv.h>
+#include <ogr_spatialref.h>
 
 #include <string>
 #include <string_view>
@@ -38,6 +39,10 @@ class QuietGdalErrors {
   private:
     CPLErrorHandlerPusher pusher_;
 };
+
+// The CRS as WKT, a key for caches of transformations; empty if GDAL
+// cannot write it.
+std::string wkt_of(const OGRSpatialReference& srs);
 
 // Opens a raster read-only; null when GDAL cannot open it as a raster.
 GDALDatasetUniquePtr open_raster(const std::string& path);

@@ -7,6 +7,8 @@
 #include <string>
 #include <utility>
 
+#include "wms/gdal_support.hpp"
+
 namespace wmsgate::wms {
 namespace {
 
@@ -20,14 +22,6 @@ struct CachedTransform {
     CrsRelation relation = CrsRelation::unrelated;
     std::unique_ptr<OGRCoordinateTransformation, TransformDeleter> transform;
 };
-
-std::string wkt_of(const OGRSpatialReference& srs) {
-    char* text = nullptr;
-    srs.exportToWkt(&text);
-    std::string wkt = text != nullptr ? text : "";
-    CPLFree(text);
-    return wkt;
-}
 
 CachedTransform make_transform(const OGRSpatialReference& source_srs, int epsg) {
     CachedTransform out;

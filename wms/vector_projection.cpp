@@ -8,6 +8,8 @@
 #include <string>
 #include <utility>
 
+#include "wms/gdal_support.hpp"
+
 namespace wmsgate::wms {
 namespace {
 
@@ -23,14 +25,6 @@ struct CachedProjection {
     Transform to_map;
     Transform to_layer;
 };
-
-std::string wkt_of(const OGRSpatialReference& srs) {
-    char* text = nullptr;
-    srs.exportToWkt(&text);
-    std::string wkt = text != nullptr ? text : "";
-    CPLFree(text);
-    return wkt;
-}
 
 std::unique_ptr<CachedProjection> make_projection(const OGRSpatialReference& layer_srs, int epsg) {
     auto out = std::make_unique<CachedProjection>();
