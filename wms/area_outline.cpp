@@ -103,6 +103,14 @@ AreaOutline::AreaOutline(std::vector<std::vector<Point>> rings) {
         band_edges_[next_start[first]++] = e;
         for (std::size_t b = first + 1; b <= last; ++b) band_edges_[next_reaching[b]++] = e;
     }
+    const auto by_least_x = [](const Edge& l, const Edge& r) {
+        return std::min(l.a.x, l.b.x) < std::min(r.a.x, r.b.x);
+    };
+    const auto at = [this](std::uint32_t i) { return band_edges_.begin() + i; };
+    for (std::size_t b = 0; b < bands; ++b) {
+        std::sort(at(band_start_[b]), at(reached_from_[b]), by_least_x);
+        std::sort(at(reached_from_[b]), at(band_start_[b + 1]), by_least_x);
+    }
 }
 
 std::size_t AreaOutline::band_of(double y) const {
@@ -117,9 +125,9 @@ std::size_t AreaOutline::vertices() const {
     return n;
 }
 
-AreaOutline::Selection AreaOutline::select(const MapBox& box, unsigned width, unsigned height,
-                                           unsigned row0, unsigned row1) const {
-    Selection out;
+void AreaOutline::select(const MapBox& box, unsigned width, unsigned height, unsigned row0,
+                         unsigned row1, Selection& out) const {
+    out.inner.clear();
     out.left_parity.assign(row1 - row0 + 1, 0);
     const double sx = width / (box.maxx - box.minx);
     const double sy = height / (box.maxy - box.miny);
@@ -128,25 +136,24 @@ AreaOutline::Selection AreaOutline::select(const MapBox& box, unsigned width, un
     const double top = box.maxy - row0 / sy, bottom = box.maxy - row1 / sy;
     const std::size_t first = band_of(bottom), last = band_of(top);
     const std::size_t bands = band_start_.empty() ? 0 : band_start_.size() - 1;
-    for (std::size_t band = first; band <= last && band < bands; ++band) {
-        // Each edge once: all of the first band looked at, of the others
-        // only the edges starting in them.
-        const std::uint32_t end = band == first ? band_start_[band + 1] : reached_from_[band];
-        for (std::uint32_t i = band_start_[band]; i < end; ++i) {
+    // One run of a band's edges, ordered by least x.
+    const auto take = [&](std::uint32_t begin, std::uint32_t end) {
+        for (std::uint32_t i = begin; i < end; ++i) {
             const Edge& e = band_edges_[i];
+            const double ax = (e.a.x - box.minx) * sx, bx = (e.b.x - box.minx) * sx;
+            // Wholly right of every pixel centre: it only closes spans the
+            // map never sees; and so is every edge after it in the run
+            // (x to pixels is monotonic, so the order holds in pixels).
+            if (std::min(ax, bx) >= width) return;
             const double ay = (box.maxy - e.a.y) * sy, by = (box.maxy - e.b.y) * sy;
             const double upper = std::min(ay, by), lower = std::max(ay, by);
-            // Cheap tests first: most edges a band offers miss these rows.
             if (!(upper <= row1 - 0.5 && lower > row0 + 0.5)) continue;
-            const double ax = (e.a.x - box.minx) * sx, bx = (e.b.x - box.minx) * sx;
             if (ay == by) continue;  // horizontal: crosses no row's centre line
             // Rows whose centre line y = row + 0.5 lies in [upper, lower).
             const double first_row = std::max(double(row0), std::ceil(upper - 0.5));
             const double last_row = std::min(double(row1) - 1, std::ceil(lower - 0.5) - 1);
             if (!(first_row <= last_row)) continue;
-            // Wholly right of every pixel centre: it only closes spans the
-            // map never sees. Wholly left: it flips the parity of its rows.
-            if (std::min(ax, bx) >= width) continue;
+            // Wholly left: it flips the parity of its rows.
             if (std::max(ax, bx) < 0) {
                 out.left_parity[std::size_t(first_row) - row0] ^= 1;
                 out.left_parity[std::size_t(last_row) + 1 - row0] ^= 1;
@@ -154,57 +161,89 @@ AreaOutline::Selection AreaOutline::select(const MapBox& box, unsigned width, un
             }
             out.inner.push_back({ax, ay, (bx - ax) / (by - ay), int(first_row), int(last_row)});
         }
+    };
+    for (std::size_t band = first; band <= last && band < bands; ++band) {
+        // Each edge once: all of the first band looked at, of the others
+        // only the edges starting in them.
+        take(band_start_[band], reached_from_[band]);
+        if (band == first) take(reached_from_[band], band_start_[band + 1]);
     }
     // From flips at the rows where edges begin and end to the parity of
     // each row.
     for (std::size_t r = 1; r < out.left_parity.size(); ++r)
         out.left_parity[r] ^= out.left_parity[r - 1];
-    return out;
 }
 
 std::size_t AreaOutline::fill(const MapBox& box, unsigned width, unsigned height, unsigned row0,
                               unsigned row1, std::uint8_t* rows, std::uint8_t* touched) const {
-    auto selection = select(box, width, height, row0, row1);
-    auto& edges = selection.inner;
+    // A thread's working memory, kept between maps: allocating it per map
+    // cost more than filling small ones.
+    struct Crossing {
+        double x;
+        const PixelEdge* edge;
+    };
+    struct Scratch {
+        Selection selection;
+        std::vector<std::uint32_t> starts;
+        std::vector<const PixelEdge*> by_row;
+        std::vector<Crossing> active;
+    };
+    thread_local Scratch scratch;
+    auto& [selection, starts, by_row, active] = scratch;
+    select(box, width, height, row0, row1, selection);
+    const auto& edges = selection.inner;
     // Scanline fill: edges enter the active list at their first row and
-    // leave after their last; each row's crossings, sorted, pair up into
-    // the spans inside. An odd number of edges left of the map opens a
-    // span at its left border; a span still open at the end runs to the
-    // right border (its closing edges lie beyond it).
+    // leave after their last; each row's crossings, in x order, pair up into
+    // the spans inside. An odd number of edges left of the map opens a span
+    // at its left border; a span still open at the end runs to the right
+    // border (its closing edges lie beyond it).
     // Edges by first row: a counting sort, as rows are few and edges many.
-    std::vector<std::uint32_t> starts(row1 - row0 + 1, 0);
+    starts.assign(row1 - row0 + 1, 0);
     for (const PixelEdge& e : edges) ++starts[std::size_t(e.first_row) - row0 + 1];
     for (std::size_t r = 1; r < starts.size(); ++r) starts[r] += starts[r - 1];
-    std::vector<const PixelEdge*> by_row(edges.size());
-    {
-        std::vector<std::uint32_t> at(starts.begin(), starts.end() - 1);
-        for (const PixelEdge& e : edges) by_row[at[std::size_t(e.first_row) - row0]++] = &e;
-    }
-    std::vector<const PixelEdge*> active;
-    std::vector<double> crossings;
+    by_row.resize(edges.size());
+    for (const PixelEdge& e : edges) by_row[starts[std::size_t(e.first_row) - row0]++] = &e;
+    active.clear();
     std::size_t next = 0, covered = 0;
     for (unsigned row = row0; row < row1; ++row) {
-        while (next < by_row.size() && by_row[next]->first_row <= int(row))
-            active.push_back(by_row[next++]);
-        active.erase(std::remove_if(active.begin(), active.end(),
-                                    [row](const PixelEdge* e) { return e->last_row < int(row); }),
-                     active.end());
+        std::size_t added = 0;
+        for (; next < by_row.size() && by_row[next]->first_row <= int(row); ++next, ++added)
+            active.push_back({0, by_row[next]});
+        std::erase_if(active, [row](const Crossing& c) { return c.edge->last_row < int(row); });
         const bool open_at_left = selection.left_parity[row - row0] != 0;
         std::uint8_t* line = rows + std::size_t(row - row0) * width;
         if (active.empty() && !open_at_left) {
             std::memset(line, 0, width);
+            if (touched != nullptr) touched[row - row0] = 0;
             continue;
         }
         const double centre = row + 0.5;
-        crossings.clear();
-        constexpr double far = std::numeric_limits<double>::infinity();
-        if (open_at_left) crossings.push_back(-far);
-        for (const PixelEdge* e : active) crossings.push_back(e->x0 + (centre - e->y0) * e->dxdy);
-        std::sort(crossings.begin(), crossings.end());
-        if (crossings.size() % 2 == 1) crossings.push_back(far);
+        for (Crossing& c : active) c.x = c.edge->x0 + (centre - c.edge->y0) * c.edge->dxdy;
+        // The rings never cross, so the order of the edges in a row is
+        // that of the row before (give or take rounding where they meet):
+        // kept in the active list, it makes sorting the newcomers in cheap.
+        const auto by_x = [](const Crossing& l, const Crossing& r) { return l.x < r.x; };
+        if (added > 16) {
+            std::sort(active.begin(), active.end(), by_x);
+        } else {
+            for (std::size_t i = 1; i < active.size(); ++i)
+                for (std::size_t j = i; j > 0 && by_x(active[j], active[j - 1]); --j)
+                    std::swap(active[j], active[j - 1]);
+        }
         std::size_t set = 0, done = 0;
-        for (std::size_t k = 0; k + 1 < crossings.size(); k += 2)
-            set += fill_span(crossings[k], crossings[k + 1], width, line, done);
+        bool inside = open_at_left;
+        double span_start = -std::numeric_limits<double>::infinity();
+        for (const Crossing& c : active) {
+            if (inside) {
+                set += fill_span(span_start, c.x, width, line, done);
+            } else {
+                span_start = c.x;
+            }
+            inside = !inside;
+        }
+        if (inside)
+            set +=
+                fill_span(span_start, std::numeric_limits<double>::infinity(), width, line, done);
         std::memset(line + done, 0, width - done);
         if (touched != nullptr) touched[row - row0] = set != 0;
         covered += set;

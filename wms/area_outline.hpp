@@ -77,8 +77,9 @@ class AreaOutline {
         std::vector<PixelEdge> inner;
         std::vector<std::uint8_t> left_parity;  // per row of [row0, row1)
     };
-    Selection select(const MapBox& box, unsigned width, unsigned height, unsigned row0,
-                     unsigned row1) const;
+    // Into `out` (cleared first; a thread reuses one, see fill()).
+    void select(const MapBox& box, unsigned width, unsigned height, unsigned row0, unsigned row1,
+                Selection& out) const;
     // Rows [row0, row1) of the mask into `rows` (width bytes each, every one
     // written); returns the pixels set, and marks each row with any in `touched`.
     std::size_t fill(const MapBox& box, unsigned width, unsigned height, unsigned row0,
@@ -90,9 +91,10 @@ class AreaOutline {
     // The edges by horizontal band of the envelope, so that a map looks only
     // at the edges near it. Band b's edges are band_edges_[band_start_[b],
     // band_start_[b + 1]): first those whose lowest point lies in it, then
-    // those reaching in from a lower band. One flat array, copied per band,
-    // because the lookup is bound by memory: indices into a shared edge
-    // list made every visit a cache miss.
+    // those reaching in from a lower band, each run ordered by its edges'
+    // least x so that a map stops at the first edge right of it. One flat
+    // array, copied per band, because the lookup is bound by memory:
+    // indices into a shared edge list made every visit a cache miss.
     std::vector<Edge> band_edges_;
     std::vector<std::uint32_t> band_start_;    // bands + 1 entries
     std::vector<std::uint32_t> reached_from_;  // per band: where its reaching edges begin
