@@ -19,11 +19,11 @@ fi
 # RelWithDebInfo: -O2 keeps the run short, -g names the line in a report.
 cmake -S "$repo" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DWMSGATE_SANITIZE=ON \
     >/dev/null
-# Only what the unit tests need (the executables whose tests carry the
-# `unit` label, and wmsgatectl, which the wmsgatectl_cli unit test runs):
-# no daemon, benchmarks or packages.
+# Only what the unit tests need: the executables whose tests carry the
+# `unit` label, and the two binaries the wmsgatectl_cli unit test runs
+# (wmsgatectl, and wmsgated for its --help); no benchmarks or packages.
 mapfile -t executables < <(ninja -C "$build" -t targets all |
-    sed -n -E 's/^([a-z_]+_unit_tests|wms_server_tests|wms_isolation_tests|fuzz_replay_[a-z_]+|wmsgatectl): .*/\1/p' |
+    sed -n -E 's/^([a-z_]+_unit_tests|wms_server_tests|wms_isolation_tests|fuzz_replay_[a-z_]+|wmsgatectl|wmsgated): .*/\1/p' |
     grep -v '^cmake_' | sort -u)
 cmake --build "$build" --target "${executables[@]}"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1
