@@ -15,7 +15,7 @@
 #      PROFILE (missed: perf profile of wmsgate's rows that missed their
 #      target, all, none; PROFILE_MAPS maps each, 300),
 #      MAPSERVER_CACHE_MB (unset: GDAL's default block cache in each mapserv
-#      process; a number gives each process that cache, e.g. wmsgate's 64).
+#      process; a number gives each process that cache, e.g. wmsgate's 256).
 # The vector scenario (parcels and roads, styles alike in both servers) runs
 # in the first pair only and has the target 2x with p99 at or below.
 # Needs: bench/wms/setup.sh (wrk, lighttpd, MapServer), python3-gdal, numpy.
