@@ -129,6 +129,65 @@ TEST(AreaMask, OnePixelAnswerAgreesOnEdgesThroughCentres) {
     EXPECT_EQ(count(mask), 10u * 5 + 4u * 8);
 }
 
+// Even-odd over every ring by a ray to the right: the plain definition,
+// with none of the mask's bands, ordering or parity bookkeeping.
+bool inside_by_ray(const std::vector<std::vector<Point>>& rings, double x, double y) {
+    bool in = false;
+    for (const auto& ring : rings)
+        for (std::size_t i = 0, j = ring.size() - 1; i < ring.size(); j = i++) {
+            const Point& a = ring[i];
+            const Point& b = ring[j];
+            if ((a.y > y) != (b.y > y) && x < a.x + (b.x - a.x) * (y - a.y) / (b.y - a.y)) in = !in;
+        }
+    return in;
+}
+
+TEST(AreaMask, AgreesWithARayTestOnManyMaps) {
+    // A wavy ring of 3,000 vertices (hundreds of index bands) with a hole,
+    // and an island; maps of every size and place, so that edges fall
+    // left of, right of, across and around each map.
+    std::vector<std::vector<Point>> rings(3);
+    for (int k = 0; k < 3000; ++k) {
+        const double a = 2 * M_PI * k / 3000;
+        const double r = 6 * (1 + 0.08 * std::sin(37 * a) + 0.03 * std::sin(411 * a));
+        rings[0].push_back({10 + r * std::cos(a), 50 + 0.7 * r * std::sin(a)});
+    }
+    for (int k = 0; k < 300; ++k) {
+        const double a = -2 * M_PI * k / 300;
+        rings[1].push_back({10 + 1.5 * std::cos(a) + 0.2 * std::sin(7 * a), 50 + std::sin(a)});
+    }
+    rings[2] = {{20.1, 40.3}, {22.2, 40.1}, {22.3, 41.4}, {21.1, 40.6}, {20.2, 41.3}};
+    const AreaOutline outline(rings);
+    AreaMask mask;
+    unsigned seed = 12345;
+    const auto next = [&seed](unsigned range) {
+        seed = seed * 1103515245u + 12345u;
+        return (seed >> 8) % range;
+    };
+    std::size_t checked = 0, inside = 0;
+    for (int map = 0; map < 120; ++map) {
+        const double x = 0.37 + next(2400) / 100.0, y = 38.41 + next(2200) / 100.0;
+        const double w = 0.013 + next(1200) / 97.0, h = 0.011 + next(1200) / 101.0;
+        const unsigned width = 1 + next(90), height = 1 + next(90);
+        const MapBox box{x, y, x + w, y + h};
+        outline.mask(box, width, height, mask);
+        for (unsigned row = 0; row < height; ++row)
+            for (unsigned col = 0; col < width; ++col) {
+                const double cx = box.minx + (col + 0.5) * w / width;
+                const double cy = box.maxy - (row + 0.5) * h / height;
+                const bool expected = inside_by_ray(rings, cx, cy);
+                ASSERT_EQ(at(mask, col, row), expected)
+                    << "map " << map << ", pixel " << col << "," << row;
+                ++checked;
+                inside += expected;
+            }
+    }
+    // The maps must have exercised both answers, and many pixels.
+    EXPECT_GT(checked, 100000u);
+    EXPECT_GT(inside, checked / 10);
+    EXPECT_LT(inside, checked - checked / 10);
+}
+
 TEST(AreaUnion, CoversWhatEitherCovers) {
     const auto a = wkt_area("POLYGON((0 0,8 0,8 8,0 8,0 0))");
     const auto b = wkt_area("POLYGON((5 5,15 5,15 15,5 15,5 5))");
