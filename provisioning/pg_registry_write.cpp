@@ -1,33 +1,22 @@
 // PgRegistry: every change, each one transaction with its audit line and
 // its change notice to the fleet.
 
-#include <algorithm>
 
 #include "provisioning/errors.hpp"
 #include "provisioning/names.hpp"
 #include "provisioning/pg_registry.hpp"
 #include "provisioning/pg_registry_rows.hpp"
 #include "provisioning/registry_rows.hpp"
+#include "provisioning/registry_write_rules.hpp"
 
 namespace wmsgate::provisioning {
 namespace {
 
 using Done = tl::expected<void, std::error_code>;
-
-Seconds now_seconds() {
-    return std::chrono::time_point_cast<std::chrono::seconds>(Clock::now());
-}
-
-AuditEntry audit_of(const Actor& actor, std::string action, std::string_view peer) {
-    return {now_seconds(), actor.uid, std::move(action), std::string(peer), actor.details};
-}
-
-tl::expected<std::set<std::string>, std::error_code> checked_names(
-    const std::vector<std::string>& names, Errc invalid) {
-    if (!std::all_of(names.begin(), names.end(), is_valid_group_name))
-        return tl::unexpected(make_error_code(invalid));
-    return std::set<std::string>(names.begin(), names.end());
-}
+using write_rules::audit_of;
+using write_rules::checked_names;
+using write_rules::now_seconds;
+using write_rules::unique_values;
 
 // A secret in a parameter: the copy is wiped once libpq has sent it.
 struct SecretParam {
@@ -55,24 +44,11 @@ pg::Param time_param(const std::optional<Seconds>& t) {
 // Checked first, as in SQLite, for a precise error; the UNIQUE constraints
 // still decide between two appliances inserting at the same moment.
 Done check_unique(PGconn* conn, const NewPeer& peer) {
-    struct Check {
-        const char* sql;
-        std::string value;
-        Errc taken;
-    };
-    std::vector<Check> checks = {
-        {"SELECT 1 FROM peers WHERE name = $1", peer.name, Errc::name_taken},
-        {"SELECT 1 FROM peers WHERE public_key = $1", peer.public_key.base64(),
-         Errc::public_key_taken},
-        {"SELECT 1 FROM peers WHERE ipv4 = $1", peer.ipv4.to_string(), Errc::address_taken},
-    };
-    if (peer.ipv6)
-        checks.push_back(
-            {"SELECT 1 FROM peers WHERE ipv6 = $1", peer.ipv6->to_string(), Errc::address_taken});
-    for (const auto& check : checks) {
-        auto found = pg::exec(conn, check.sql, {check.value});
+    for (const auto& unique : unique_values(peer)) {
+        const std::string sql = std::string("SELECT 1 FROM peers WHERE ") + unique.column + " = $1";
+        auto found = pg::exec(conn, sql.c_str(), {unique.value});
         if (!found) return tl::unexpected(found.error());
-        if (found->rows() > 0) return tl::unexpected(make_error_code(check.taken));
+        if (found->rows() > 0) return tl::unexpected(make_error_code(unique.taken));
     }
     return {};
 }

@@ -1,11 +1,11 @@
 // SqliteRegistry: every change, each one transaction with its audit line.
 
-#include <algorithm>
 #include <functional>
 
 #include "provisioning/errors.hpp"
 #include "provisioning/names.hpp"
 #include "provisioning/registry_rows.hpp"
+#include "provisioning/registry_write_rules.hpp"
 #include "provisioning/sqlite_registry.hpp"
 
 namespace wmsgate::provisioning {
@@ -13,14 +13,10 @@ namespace {
 
 using sqlite::Statement;
 using sqlite::Transaction;
-
-Seconds now_seconds() {
-    return std::chrono::time_point_cast<std::chrono::seconds>(Clock::now());
-}
-
-AuditEntry audit_of(const Actor& actor, std::string action, std::string_view peer) {
-    return {now_seconds(), actor.uid, std::move(action), std::string(peer), actor.details};
-}
+using write_rules::audit_of;
+using write_rules::checked_names;
+using write_rules::now_seconds;
+using write_rules::unique_values;
 
 tl::expected<bool, std::error_code> exists(sqlite3* db, const char* sql, std::string_view value) {
     auto stmt = Statement::prepare(db, sql);
@@ -33,24 +29,11 @@ tl::expected<bool, std::error_code> exists(sqlite3* db, const char* sql, std::st
 // not say which column clashed; checking first, inside the write transaction,
 // does, and the constraints remain the last line of defence.
 tl::expected<void, std::error_code> check_unique(sqlite3* db, const NewPeer& peer) {
-    struct Check {
-        const char* sql;
-        std::string value;
-        Errc taken;
-    };
-    std::vector<Check> checks = {
-        {"SELECT 1 FROM peers WHERE name = ?1", peer.name, Errc::name_taken},
-        {"SELECT 1 FROM peers WHERE public_key = ?1", peer.public_key.base64(),
-         Errc::public_key_taken},
-        {"SELECT 1 FROM peers WHERE ipv4 = ?1", peer.ipv4.to_string(), Errc::address_taken},
-    };
-    if (peer.ipv6)
-        checks.push_back(
-            {"SELECT 1 FROM peers WHERE ipv6 = ?1", peer.ipv6->to_string(), Errc::address_taken});
-    for (const auto& check : checks) {
-        auto found = exists(db, check.sql, check.value);
+    for (const auto& unique : unique_values(peer)) {
+        const std::string sql = std::string("SELECT 1 FROM peers WHERE ") + unique.column + " = ?1";
+        auto found = exists(db, sql.c_str(), unique.value);
         if (!found) return tl::unexpected(found.error());
-        if (*found) return tl::unexpected(make_error_code(check.taken));
+        if (*found) return tl::unexpected(make_error_code(unique.taken));
     }
     return {};
 }
@@ -100,13 +83,6 @@ tl::expected<std::int64_t, std::error_code> insert_peer(sqlite3* db, const NewPe
     bind_origin(*stmt, 8, peer.key_origin);
     if (auto done = stmt->run(); !done) return tl::unexpected(done.error());
     return sqlite3_last_insert_rowid(db);
-}
-
-tl::expected<std::set<std::string>, std::error_code> checked_names(
-    const std::vector<std::string>& names, Errc invalid) {
-    if (!std::all_of(names.begin(), names.end(), is_valid_group_name))
-        return tl::unexpected(make_error_code(invalid));
-    return std::set<std::string>(names.begin(), names.end());
 }
 
 // The frame every change to an existing peer shares: a write transaction,
