@@ -14,11 +14,7 @@ e2e_begin fleet_balancer_bench g
 seconds=${1:-20}
 threads=${2:-2}
 E2E_ON_EXIT='pg_cluster_destroy; rm -f /var/run/wireguard/wg${LAB_TAG}car.sock /var/run/wireguard/wg${LAB_TAG}A.sock /var/run/wireguard/wg${LAB_TAG}B.sock'
-chmod 0711 "$LAB_DIR"
-pg_cluster_init "$LAB_DIR/pg" || exit 77
-pg_cluster_start
-pg_cluster_psql -c "CREATE DATABASE wmsgate" >/dev/null
-dsn=$(pg_cluster_dsn wmsgate)
+fleet_lab_database
 lab_make_layers "$layers"
 fleet_lab_network
 # Flows in turn: alice's to A, bob's to B (as in the fleet test).

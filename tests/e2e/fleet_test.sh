@@ -35,12 +35,7 @@ fleet_on_exit() {
         "/var/run/wireguard/wg${LAB_TAG}B.sock"
 }
 
-# The cluster belongs to `nobody`, which must reach it through LAB_DIR.
-chmod 0711 "$LAB_DIR"
-pg_cluster_init "$LAB_DIR/pg" || exit 77
-pg_cluster_start
-pg_cluster_psql -c "CREATE DATABASE wmsgate" >/dev/null
-dsn=$(pg_cluster_dsn wmsgate)
+fleet_lab_database
 
 lab_make_layers "$layers"
 

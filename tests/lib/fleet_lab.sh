@@ -5,9 +5,21 @@
 #                                    appa (.11)     appb (.12)
 #
 # Source it after tests/lib/e2e.sh (the lab's namespaces, LAB_DIR) and
-# tests/support/pg_cluster.sh; set `layers` and `dsn` (the registry) first.
+# tests/support/pg_cluster.sh; set `layers` first, and `dsn` (the registry),
+# e.g. with fleet_lab_database.
 # Appliances are named by a letter (A, B): namespace app<a>, config
 # $LAB_DIR/<A>.toml, state $LAB_DIR/state<A>, $LAB_DIR/control<A>.sock.
+
+# A PostgreSQL cluster of the lab's own, with an empty database `wmsgate`;
+# sets `dsn`. Exits 77 (skip) where no cluster can be made. The cluster runs
+# as `nobody`, which must reach it through LAB_DIR.
+fleet_lab_database() {
+    chmod 0711 "$LAB_DIR"
+    pg_cluster_init "$LAB_DIR/pg" || exit 77
+    pg_cluster_start
+    pg_cluster_psql -c "CREATE DATABASE wmsgate" >/dev/null
+    dsn=$(pg_cluster_dsn wmsgate)
+}
 
 veth() {  # veth from namespace $1 (as eth$3, address $4) into $2's bridge $5
     local name="lab${LAB_TAG}$6"
