@@ -28,6 +28,17 @@ std::string TempNetns::create_and_enter(const std::string& name, TempNetns& out)
     UniqueFd origin(::open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC));
     if (!origin) return failed("open /proc/thread-self/ns/net");
     if (::mkdir(netns_dir, 0755) != 0 && errno != EEXIST) return failed("mkdir /run/netns");
+    // As `ip netns add` does: /run/netns becomes a shared mount of its own
+    // before any namespace is bound under it. Left to a script's `ip netns
+    // add` running alongside, that self-bind would come after ours and hide
+    // it, and leave() could then neither unmount nor remove the name.
+    if (::mount("", netns_dir, "none", MS_SHARED | MS_REC, nullptr) != 0) {
+        if (errno != EINVAL) return failed("make /run/netns shared");
+        if (::mount(netns_dir, netns_dir, "none", MS_BIND | MS_REC, nullptr) != 0)
+            return failed("bind /run/netns onto itself");
+        if (::mount("", netns_dir, "none", MS_SHARED | MS_REC, nullptr) != 0)
+            return failed("make /run/netns shared");
+    }
     const auto path = path_of(name);
     UniqueFd anchor(::open(path.c_str(), O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0444));
     if (!anchor) return failed("create the namespace's name");
