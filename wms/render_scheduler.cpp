@@ -71,6 +71,7 @@ void RenderScheduler::work() {
         }
         const std::string client = std::move(task->client);
         task.reset();  // releases the session before the next wait
+        trimmer_.note_work();
         lock.lock();
         queue_.finished(client);
         // A finished task may make its client's next one eligible.

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "wms/fair_queue.hpp"
+#include "wms/heap_trimmer.hpp"
 
 namespace wmsgate::wms {
 
@@ -45,6 +46,8 @@ class RenderScheduler {
     FairQueue queue_;
     bool stopping_ = false;
     std::vector<std::thread> threads_;
+    // Renders are what churns the heap (GDAL's block cache): trim after them.
+    HeapTrimmer trimmer_{std::chrono::seconds(1)};
 };
 
 }  // namespace wmsgate::wms
