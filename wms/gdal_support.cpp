@@ -19,7 +19,7 @@ void ensure_gdal_registered() {
 }
 
 void size_gdal_file_pool() {
-    constexpr rlim_t least = 100, most = 300;
+    constexpr rlim_t least = 100, most = 1000;
     if (CPLGetConfigOption("GDAL_MAX_DATASET_POOL_SIZE", nullptr) != nullptr) return;
     rlimit files{};
     if (getrlimit(RLIMIT_NOFILE, &files) != 0) return;

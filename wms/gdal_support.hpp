@@ -19,11 +19,8 @@ void ensure_gdal_registered();
 // source files open per process; a mosaic of more files then closes and
 // reopens them on every map (a third of a mosaic map's time, measured in
 // bench/wms). Unless the environment sets it, this raises the pool to a
-// quarter of the process's open-file limit (at least 100), leaving the rest
-// to connections, and to at most 300: an open JPEG GeoTIFF holds about
-// 1 MB, and on bench/wms's 256-file mosaic 300 entries were as fast as
-// 1000 (418 against 406-423 maps/s) for 70 MB less. Must run before the
-// first raster opens.
+// quarter of the process's open-file limit (at most 1000, at least 100),
+// leaving the rest to connections. Must run before the first raster opens.
 void size_gdal_file_pool();
 
 // Library code never logs: while this scope lives, GDAL messages on this

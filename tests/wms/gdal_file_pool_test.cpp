@@ -41,13 +41,13 @@ class FilePool : public ::testing::Test {
 };
 
 TEST_F(FilePool, AQuarterOfTheOpenFileLimit) {
-    if (limit_.rlim_max < 1000) GTEST_SKIP() << "hard open-file limit below 1000";
-    soft_limit(1000);
+    if (limit_.rlim_max < 2048) GTEST_SKIP() << "hard open-file limit below 2048";
+    soft_limit(2048);
     size_gdal_file_pool();
-    EXPECT_EQ(pool(), "250");
+    EXPECT_EQ(pool(), "512");
 }
 
-TEST_F(FilePool, NeverBelowGdalsDefaultNorAboveThreeHundred) {
+TEST_F(FilePool, NeverBelowGdalsDefaultNorAboveAThousand) {
     soft_limit(64);
     size_gdal_file_pool();
     EXPECT_EQ(pool(), "100");
@@ -55,7 +55,7 @@ TEST_F(FilePool, NeverBelowGdalsDefaultNorAboveThreeHundred) {
     if (limit_.rlim_max < 8192) GTEST_SKIP() << "hard open-file limit below 8192";
     soft_limit(8192);
     size_gdal_file_pool();
-    EXPECT_EQ(pool(), "300");
+    EXPECT_EQ(pool(), "1000");
 }
 
 TEST_F(FilePool, TheAdminsSettingWins) {
