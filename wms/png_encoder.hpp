@@ -20,8 +20,9 @@ struct PngOptions {
 };
 
 // Encodes the image as PNG bytes (RGBA, or RGB when the alpha is dropped
-// because the map is opaque). Rows are unfiltered: on map tiles filtering
-// costs more time than it saves bytes.
+// because the map is opaque). RGB(A) rows are unfiltered or all use the Up
+// filter, whichever codes a sample of the image smaller; palette rows are
+// unfiltered.
 tl::expected<std::string, std::error_code> encode_png(const RgbaImage& image,
                                                       const PngOptions& options);
 
