@@ -152,12 +152,12 @@ void filtered_row(const std::uint8_t* pixels, std::size_t stride, std::size_t wi
 }
 
 // Which filter codes an RGB(A) image smaller. Up turns photographs'
-// neighbouring rows into small numbers (bench/wms's imagery maps: 22-36 %
-// fewer bytes, and less time to deflate them), but a colour ramp's few
-// distinct colours code better as they are (its DEM maps: 19 % more bytes
-// with Up). Per-row sums of residuals, libpng's heuristic, choose Up for
+// neighbouring rows into small numbers (bench/wms's imagery maps: 35 %
+// fewer bytes in about the same time), but a colour ramp's few distinct
+// colours code better as they are (its DEM maps: 8 % more bytes with Up on
+// every row). Per-row sums of residuals, libpng's heuristic, choose Up for
 // both; deflating a band of rows from the middle both ways at level 1 tells
-// them apart, for about a tenth of the image's deflate time.
+// them apart, for a few per cent of the image's deflate time.
 PngFilter choose_filter(const std::uint8_t* pixels, std::size_t stride, std::size_t width,
                         std::size_t channels, unsigned height) {
     constexpr unsigned band_rows = 16;
