@@ -5,7 +5,7 @@
 namespace wmsgate::wms {
 
 HeapTrimmer::HeapTrimmer(std::chrono::milliseconds interval)
-    : interval_(interval), thread_([this](std::stop_token stop) { loop(std::move(stop)); }) {}
+    : interval_(interval), thread_([this](const std::stop_token& stop) { loop(stop); }) {}
 
 void HeapTrimmer::note_work() {
     std::lock_guard lock(mutex_);
@@ -24,7 +24,7 @@ std::size_t HeapTrimmer::trims() const {
     return trims_;
 }
 
-void HeapTrimmer::loop(std::stop_token stop) {
+void HeapTrimmer::loop(const std::stop_token& stop) {
     std::unique_lock lock(mutex_);
     for (;;) {
         // Sleep until there is work, then let the interval pass, so that a

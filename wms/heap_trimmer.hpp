@@ -37,7 +37,7 @@ class HeapTrimmer {
     std::size_t trims() const;
 
   private:
-    void loop(std::stop_token stop);
+    void loop(const std::stop_token& stop);
 
     const std::chrono::milliseconds interval_;
     mutable std::mutex mutex_;
