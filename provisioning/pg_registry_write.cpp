@@ -1,7 +1,6 @@
 // PgRegistry: every change, each one transaction with its audit line and
 // its change notice to the fleet.
 
-
 #include "provisioning/errors.hpp"
 #include "provisioning/names.hpp"
 #include "provisioning/pg_registry.hpp"
