@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <memory>
 
+#include "wms/crs_reach.hpp"
 #include "wms/dataset_cache.hpp"
 #include "wms/errors.hpp"
 #include "wms/gdal_support.hpp"
@@ -36,7 +37,9 @@ std::optional<std::pair<double, double>> to_pixel(GDALDataset& dataset, int epsg
     native->SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
     std::unique_ptr<OGRCoordinateTransformation, TransformDeleter> transform(
         OGRCreateCoordinateTransformation(&map, native.get()));
-    if (!transform || !transform->Transform(1, &x, &y)) return std::nullopt;
+    int ok = FALSE;
+    if (transform) transform_within(*transform, crs_reach(epsg), 1, &x, &y, &ok);
+    if (!ok) return std::nullopt;
     return std::pair{inverse[0] + x * inverse[1] + y * inverse[2],
                      inverse[3] + x * inverse[4] + y * inverse[5]};
 }

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <limits>
 
+#include "wms/crs_reach.hpp"
+
 namespace wmsgate::wms {
 namespace {
 
@@ -72,9 +74,8 @@ void PixelMapping::map_point(double px, double py, double& mx, double& my) const
 
 void PixelMapping::to_pixels(std::size_t n, double* x, double* y) const {
     std::vector<int> ok(n, FALSE);
-    if (georef_.to_source == nullptr ||
-        !georef_.to_source->Transform(static_cast<int>(n), x, y, nullptr, ok.data()))
-        std::fill(ok.begin(), ok.end(), FALSE);
+    if (georef_.to_source != nullptr)
+        transform_within(*georef_.to_source, georef_.reach, n, x, y, ok.data());
     const auto& ig = georef_.inverse_gt;
     for (std::size_t k = 0; k < n; ++k) {
         const double mx = x[k], my = y[k];

@@ -7,6 +7,7 @@
 #include <string>
 #include <utility>
 
+#include "wms/crs_reach.hpp"
 #include "wms/gdal_support.hpp"
 
 namespace wmsgate::wms {
@@ -63,6 +64,7 @@ tl::expected<SourceGeoref, Errc> source_georef(GDALDataset& dataset, int epsg) {
     const CachedTransform& transform = thread_transform(*srs, epsg);
     out.relation = transform.relation;
     out.to_source = transform.transform.get();
+    if (out.relation == CrsRelation::transformed) out.reach = crs_reach(epsg);
     return out;
 }
 

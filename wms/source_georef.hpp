@@ -9,6 +9,7 @@
 #include <tl/expected.hpp>
 
 #include "wms/errors.hpp"
+#include "wms/geo.hpp"
 
 namespace wmsgate::wms {
 
@@ -26,6 +27,8 @@ struct SourceGeoref {
     // Map CRS -> source CRS, x first on both sides. Owned by the calling
     // thread's cache: valid until that thread's next call to source_georef.
     OGRCoordinateTransformation* to_source = nullptr;
+    // Where in the map CRS `to_source` may be asked (crs_reach.hpp).
+    MapBox reach;
 };
 
 // The dataset's georeferencing against EPSG:`epsg`. Creating a PROJ

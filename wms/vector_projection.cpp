@@ -2,12 +2,14 @@
 
 #include <cpl_conv.h>
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <memory>
 #include <string>
 #include <utility>
 
+#include "wms/crs_reach.hpp"
 #include "wms/gdal_support.hpp"
 
 namespace wmsgate::wms {
@@ -39,7 +41,8 @@ std::unique_ptr<CachedProjection> make_projection(const OGRSpatialReference& lay
     }
     out->to_map.reset(OGRCreateCoordinateTransformation(layer.get(), &map));
     out->to_layer.reset(OGRCreateCoordinateTransformation(&map, layer.get()));
-    out->projection = {out->to_map && out->to_layer, out->to_map.get(), out->to_layer.get()};
+    out->projection = {out->to_map && out->to_layer, out->to_map.get(), out->to_layer.get(),
+                       crs_reach(epsg)};
     return out;
 }
 
@@ -74,9 +77,13 @@ std::optional<MapBox> box_in_layer(const VectorProjection& projection, const Map
     const MapBox grown{map_box.minx - margin, map_box.miny - margin, map_box.maxx + margin,
                        map_box.maxy + margin};
     if (projection.to_layer == nullptr) return grown;
+    const MapBox& reach = projection.reach;
+    const MapBox cut{std::max(grown.minx, reach.minx), std::max(grown.miny, reach.miny),
+                     std::min(grown.maxx, reach.maxx), std::min(grown.maxy, reach.maxy)};
+    if (!(cut.minx <= cut.maxx && cut.miny <= cut.maxy)) return std::nullopt;
     MapBox out;
-    if (!projection.to_layer->TransformBounds(grown.minx, grown.miny, grown.maxx, grown.maxy,
-                                              &out.minx, &out.miny, &out.maxx, &out.maxy, 21))
+    if (!projection.to_layer->TransformBounds(cut.minx, cut.miny, cut.maxx, cut.maxy, &out.minx,
+                                              &out.miny, &out.maxx, &out.maxy, 21))
         return std::nullopt;
     return out;
 }

@@ -16,6 +16,8 @@ struct VectorProjection {
     // valid until its next call to vector_projection. x first on both sides.
     OGRCoordinateTransformation* to_map = nullptr;
     OGRCoordinateTransformation* to_layer = nullptr;
+    // Where in the map CRS `to_layer` may be asked (crs_reach.hpp).
+    MapBox reach;
 };
 
 // The transformations between `layer_srs` and EPSG:`epsg`. Creating them
@@ -23,7 +25,8 @@ struct VectorProjection {
 const VectorProjection& vector_projection(const OGRSpatialReference& layer_srs, int epsg);
 
 // The map box in the layer's CRS (edges densified), grown by `margin` map
-// units on every side first; nullopt when it cannot be transformed.
+// units on every side first and then cut to the projection's reach;
+// nullopt when nothing of it is left or it cannot be transformed.
 std::optional<MapBox> box_in_layer(const VectorProjection& projection, const MapBox& map_box,
                                    double margin);
 

@@ -162,6 +162,34 @@ TEST_F(VectorTest, ReprojectsToTheMapCrs) {
     EXPECT_EQ(image.at(314, 195, 1), 255);
 }
 
+TEST_F(VectorTest, AFarBboxIsCutToTheCrsReachBeforeReprojecting) {
+    auto parcels = vectors_->layer("parcels", "parcels");
+    parcels.rules = {rule("", red)};
+    serve({parcels});
+    const auto mercator = [&](const std::string& bbox, const std::string& size) {
+        return handler_->handle(
+            "/wms?SERVICE=WMS&VERSION=1.3.0&REQUEST=GetMap&LAYERS=parcels&STYLES=&CRS=EPSG:3857"
+            "&BBOX=" +
+                bbox + "&" + size + "&FORMAT=image/png&TRANSPARENT=TRUE",
+            view_);
+    };
+    // Pixels 2e6 m wide reaching 2e8 m west: the last one still holds the
+    // forest square (x and y 0..1.1e6 m).
+    const auto cut = mercator("-2.0e8,-2000000,2000000,2000000", "WIDTH=101&HEIGHT=2");
+    ASSERT_EQ(cut.status, 200u) << cut.body;
+    const auto drawn = decode_png(cut.body);
+    EXPECT_GT(drawn.at(100, 0, 3), 0);
+    EXPECT_EQ(drawn.at(100, 0, 0), 255);
+    EXPECT_EQ(drawn.at(100, 1, 3), 0);
+    // A west edge PROJ would take minutes to bring into range: the map
+    // answers, every parcel a speck of 1e-10 pixel that leaves no trace.
+    const auto far = mercator("-29999999999e7,-2000000,2000000,2000000", "WIDTH=20&HEIGHT=2");
+    ASSERT_EQ(far.status, 200u) << far.body;
+    const auto squeezed = decode_png(far.body);
+    ASSERT_EQ(squeezed.bands, 4);
+    for (int x = 0; x < 20; ++x) EXPECT_EQ(squeezed.at(x, 0, 3), 0) << "pixel " << x;
+}
+
 TEST_F(VectorTest, LayersCompositeInLayersOrderWithRasters) {
     auto parcels = vectors_->layer("parcels", "parcels");
     parcels.rules = {rule("", red)};
