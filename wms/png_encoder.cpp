@@ -110,7 +110,7 @@ std::uint8_t* scratch(std::vector<std::uint8_t>& kept, std::vector<std::uint8_t>
     return kept.data();
 }
 
-enum class PngFilter : std::uint8_t { none = 0, up = 2 };
+enum class PngFilter : std::uint8_t { none = 0, sub = 1, up = 2 };
 
 // One RGBA row as RGB (channels 3) or RGBA (4) bytes.
 void pack_row(const std::uint8_t* row, std::size_t width, std::size_t channels, std::uint8_t* out) {
@@ -140,12 +140,27 @@ void pack_row_up(const std::uint8_t* row, const std::uint8_t* above, std::size_t
     }
 }
 
+// The same minus the pixel to the left, byte by byte modulo 256 (the first
+// pixel as it is): PNG's Sub filter.
+void pack_row_sub(const std::uint8_t* row, std::size_t width, std::size_t channels,
+                  std::uint8_t* out) {
+    for (std::size_t k = 0; k < channels && width > 0; ++k) out[k] = row[k];
+    for (std::size_t x = 1; x < width; ++x) {
+        const std::uint8_t* p = row + x * 4;
+        std::uint8_t* o = out + x * channels;
+        for (std::size_t k = 0; k < channels; ++k)
+            o[k] = static_cast<std::uint8_t>(p[k] - p[k - 4]);
+    }
+}
+
 // Row y (> 0 for Up) of an RGBA image, packed and filtered.
 void filtered_row(const std::uint8_t* pixels, std::size_t stride, std::size_t width,
                   std::size_t channels, unsigned y, PngFilter filter, std::uint8_t* out) {
     const std::uint8_t* row = pixels + y * stride;
     if (filter == PngFilter::up) {
         pack_row_up(row, row - stride, width, channels, out);
+    } else if (filter == PngFilter::sub) {
+        pack_row_sub(row, width, channels, out);
     } else {
         pack_row(row, width, channels, out);
     }
@@ -153,11 +168,12 @@ void filtered_row(const std::uint8_t* pixels, std::size_t stride, std::size_t wi
 
 // Which filter codes an RGB(A) image smaller. Up turns photographs'
 // neighbouring rows into small numbers (bench/wms's imagery maps: 35 %
-// fewer bytes in about the same time), but a colour ramp's few distinct
-// colours code better as they are (its DEM maps: 8 % more bytes with Up on
-// every row). Per-row sums of residuals, libpng's heuristic, choose Up for
-// both; deflating a band of rows from the middle both ways at level 1 tells
-// them apart, for a few per cent of the image's deflate time.
+// fewer bytes in about the same time); Sub does that for ramps that climb
+// across a row; a classified map's few distinct colours code better as they
+// are. Per-row sums of residuals, libpng's heuristic, choose Up for bench/wms's
+// DEM maps too (8 % more bytes than unfiltered). Deflating a band of rows
+// from the middle each way at level 1 tells them apart, for a few per cent
+// of the image's deflate time.
 PngFilter choose_filter(const std::uint8_t* pixels, std::size_t stride, std::size_t width,
                         std::size_t channels, unsigned height) {
     constexpr unsigned band_rows = 16;
@@ -177,8 +193,16 @@ PngFilter choose_filter(const std::uint8_t* pixels, std::size_t stride, std::siz
         return libdeflate_deflate_compress(compressor, band.data(), band.size(), deflated.data(),
                                            deflated.size());
     };
-    return coded_size(PngFilter::up) < coded_size(PngFilter::none) ? PngFilter::up
-                                                                   : PngFilter::none;
+    PngFilter best = PngFilter::none;
+    std::size_t smallest = coded_size(best);
+    for (const PngFilter filter : {PngFilter::up, PngFilter::sub}) {
+        const std::size_t size = coded_size(filter);
+        if (size < smallest) {
+            best = filter;
+            smallest = size;
+        }
+    }
+    return best;
 }
 
 // The PNG scanlines, written into `out` ((row_bytes + 1) * height bytes):
@@ -191,7 +215,7 @@ void scanlines(const std::uint8_t* pixels, std::size_t row_bytes, std::size_t st
     const PngFilter filter =
         channels == 1 ? PngFilter::none : choose_filter(pixels, stride, width, channels, height);
     for (unsigned y = 0; y < height; ++y) {
-        const PngFilter row_filter = y == 0 ? PngFilter::none : filter;
+        const PngFilter row_filter = y == 0 && filter == PngFilter::up ? PngFilter::none : filter;
         *out++ = static_cast<std::uint8_t>(row_filter);
         if (channels == 1) {
             std::memcpy(out, pixels + y * stride, row_bytes);

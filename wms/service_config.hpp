@@ -83,10 +83,11 @@ struct ServiceConfig {
     // GDAL raster block cache in MiB, shared by all render threads; 0 keeps
     // GDAL's default (5 % of RAM).
     unsigned gdal_block_cache_mb = 0;
-    // Deflate level of PNG output (1..9). Not libpng's 6: on orthophotos 2
-    // encodes 30 % faster for 1.5 % more bytes (bench/wms), and encoding is
-    // most of a small PNG map's time.
-    int png_compression = 2;
+    // Deflate level of PNG output (1..9). Not libpng's 6: encoding is most
+    // of a small PNG map's time, and on bench/wms's maps 1 encodes in 55-60 %
+    // of level 2's time for 1-7 % more bytes (2 is 30 % faster than 6 for
+    // 1.5 % more). The PNG filters already take a third off imagery maps.
+    int png_compression = 1;
     int jpeg_quality = 75;  // JPEG and lossy WebP
 };
 

@@ -155,6 +155,26 @@ TEST(PngEncoder, RepeatingRowsStayUnfiltered) {
     for (unsigned y = 0; y < 64; ++y) EXPECT_EQ(filters[y], 0) << "row " << y;
 }
 
+// Rows that climb steadily from left to right, each from its own start and
+// at its own slope, as a smooth ramp across a map does: minus the pixel to
+// the left each row is one repeated number, so Sub wins, from the first row
+// on. The values wrap past 255 (modulo 256, as PNG's filters do).
+TEST(PngEncoder, RampsAcrossEachRowUseTheSubFilterAndDecodeExactly) {
+    std::mt19937 random(5);
+    RgbaImage image = RgbaImage::filled(200, 48, Rgb{0, 0, 0}, 255);
+    for (unsigned y = 0; y < 48; ++y) {
+        const unsigned start = random() % 256, slope = 1 + random() % 7;
+        for (unsigned x = 0; x < 200; ++x)
+            for (unsigned band = 0; band < 3; ++band)
+                image.pixels[(y * 200 + x) * 4 + band] =
+                    static_cast<std::uint8_t>(start + band * 40 + x * slope);
+    }
+    const auto png = encode_png(image, {PngAlpha::drop, PngColours::truecolour, 1});
+    ASSERT_TRUE(png);
+    expect_decodes_to(*png, image, 3);
+    EXPECT_EQ(png_row_filters(*png, 200 * 3, 48), std::vector<int>(48, 1));
+}
+
 TEST(PngEncoder, OneRowAndPaletteImagesAreUnfiltered) {
     const RgbaImage row = photo_like(300, 1, 255);
     const auto one_row = encode_png(row, {PngAlpha::drop, PngColours::truecolour, 2});
