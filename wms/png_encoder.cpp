@@ -146,10 +146,11 @@ void pack_row_sub(const std::uint8_t* row, std::size_t width, std::size_t channe
                   std::uint8_t* out) {
     for (std::size_t k = 0; k < channels && width > 0; ++k) out[k] = row[k];
     for (std::size_t x = 1; x < width; ++x) {
-        const std::uint8_t* p = row + x * 4;
+        const std::uint8_t* pixel = row + x * 4;
+        const std::uint8_t* left = pixel - 4;
         std::uint8_t* o = out + x * channels;
         for (std::size_t k = 0; k < channels; ++k)
-            o[k] = static_cast<std::uint8_t>(p[k] - p[k - 4]);
+            o[k] = static_cast<std::uint8_t>(pixel[k] - left[k]);
     }
 }
 
