@@ -84,8 +84,8 @@ struct ServiceConfig {
     // GDAL's default (5 % of RAM).
     unsigned gdal_block_cache_mb = 0;
     // Deflate level of PNG output (1..9). Not libpng's 6: encoding is most
-    // of a small PNG map's time, and on bench/wms's maps 1 encodes in 55-60 %
-    // of level 2's time for 1-7 % more bytes (2 is 30 % faster than 6 for
+    // of a small PNG map's time, and on bench/wms's maps 1 encodes in 55-75 %
+    // of level 2's time for 3-6 % more bytes (2 is 30 % faster than 6 for
     // 1.5 % more). The PNG filters already take a third off imagery maps.
     int png_compression = 1;
     int jpeg_quality = 75;  // JPEG and lossy WebP
