@@ -104,6 +104,18 @@ std::optional<ip::address> HostRange::lowest_free() const {
     return address_of(family_, {network_high_, network_low_ | *lowest_free_});
 }
 
+std::optional<ip::address> HostRange::free_above_lowest(std::uint64_t skip) const {
+    if (!lowest_free_) return std::nullopt;
+    std::uint64_t found = *lowest_free_;
+    for (std::uint64_t offset = found; skip > 0 && offset < last_;) {
+        ++offset;
+        if (used_.contains(offset)) continue;
+        found = offset;
+        --skip;
+    }
+    return address_of(family_, {network_high_, network_low_ | found});
+}
+
 namespace {
 
 // next_free_ipv4 and next_free_ipv6: one range, filled once.
@@ -163,12 +175,12 @@ tl::expected<AddressPool, std::error_code> AddressPool::make(
     return pool;
 }
 
-tl::expected<PeerAddresses, std::error_code> AddressPool::next() const {
-    const auto ipv4 = v4_.lowest_free();
+tl::expected<PeerAddresses, std::error_code> AddressPool::next(std::uint64_t skip) const {
+    const auto ipv4 = v4_.free_above_lowest(skip);
     if (!ipv4) return tl::unexpected(make_error_code(Errc::prefix_full));
     PeerAddresses out{ipv4->to_v4(), std::nullopt};
     if (v6_) {
-        const auto ipv6 = v6_->lowest_free();
+        const auto ipv6 = v6_->free_above_lowest(skip);
         if (!ipv6) return tl::unexpected(make_error_code(Errc::prefix_full));
         out.ipv6 = ipv6->to_v6();
     }

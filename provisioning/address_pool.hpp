@@ -38,6 +38,9 @@ class HostRange {
     void release(const boost::asio::ip::address& address);
     // nullopt when every address of the range is in use.
     std::optional<boost::asio::ip::address> lowest_free() const;
+    // The free address `skip` free addresses above the lowest one, or the
+    // highest free one when fewer are left; nullopt when none is free.
+    std::optional<boost::asio::ip::address> free_above_lowest(std::uint64_t skip) const;
 
   private:
     HostRange() = default;
@@ -90,8 +93,10 @@ class AddressPool {
         const std::vector<boost::asio::ip::address>& taken);
 
     // The lowest free addresses; nothing is taken until take(). prefix_full
-    // when a family has none left.
-    tl::expected<PeerAddresses, std::error_code> next() const;
+    // when a family has none left. With `skip`, that many free addresses
+    // further up (HostRange::free_above_lowest): appliances that keep
+    // colliding on the lowest one spread out.
+    tl::expected<PeerAddresses, std::error_code> next(std::uint64_t skip = 0) const;
     void take(const PeerAddresses& addresses);
     // Gives back the addresses of a peer that was removed again.
     void release(const PeerAddresses& addresses);

@@ -1,5 +1,7 @@
 #include "provisioning/peer_service.hpp"
 
+#include <random>
+
 #include "provisioning/errors.hpp"
 #include "provisioning/expiry.hpp"
 #include "provisioning/join.hpp"
@@ -85,8 +87,12 @@ tl::expected<PeerAdded, PeerError> PeerService::add(const PeerRequest& request,
 
     // Several appliances sharing a registry each keep a pool; the registry's
     // UNIQUE constraint decides who gets an address, the loser reads the
-    // taken addresses again.
+    // taken addresses again. Lowest-free-first would then send the loser
+    // after the very address the winner's next add takes, and the winner,
+    // with no rereading to do, is faster every time; so a retry skips a
+    // random number of free addresses, more the more often it lost.
     constexpr int address_attempts = 16;
+    thread_local std::minstd_rand spread(std::random_device{}());
     AddressPool* pool = nullptr;
     std::optional<PeerAddresses> addresses;
     tl::expected<Peer, std::error_code> added = tl::unexpected(std::error_code());
@@ -94,7 +100,10 @@ tl::expected<PeerAdded, PeerError> PeerService::add(const PeerRequest& request,
         auto got = address_pool();
         if (!got) return registry_error(got.error());
         pool = *got;
-        auto next = pool->next();
+        const auto skip = attempt == 0 ? 0u
+                                       : std::uniform_int_distribution<unsigned>(
+                                             0, 2 * static_cast<unsigned>(attempt))(spread);
+        auto next = pool->next(skip);
         if (!next) return registry_error(next.error());
         peer.ipv4 = next->ipv4;
         peer.ipv6 = next->ipv6;

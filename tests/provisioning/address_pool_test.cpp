@@ -128,6 +128,21 @@ TEST(AddressPool, HandsOutLowestFirstAndOnlyTakenAddressesCount) {
     EXPECT_EQ(second.ipv6, v6("fd77::4"));
 }
 
+// What a retry after a lost race asks for: free addresses further up,
+// never a taken one, and the highest free one when the skip runs past it.
+TEST(AddressPool, ASkipCountsOnlyFreeAddressesAndStopsAtTheLastOne) {
+    const auto pool = AddressPool::make({prefix("10.77.0.1/29"), prefix("fd77::1/125")},
+                                        {ip::address(v4("10.77.0.3")), ip::address(v6("fd77::3"))})
+                          .value();  // IPv4 .2 to .6 free but .3
+    EXPECT_EQ(pool.next(0).value().ipv4, v4("10.77.0.2"));
+    EXPECT_EQ(pool.next(1).value().ipv4, v4("10.77.0.4"));
+    EXPECT_EQ(pool.next(1).value().ipv6, v6("fd77::4"));
+    EXPECT_EQ(pool.next(2).value().ipv4, v4("10.77.0.5"));
+    EXPECT_EQ(pool.next(3).value().ipv4, v4("10.77.0.6"));
+    EXPECT_EQ(pool.next(50).value().ipv4, v4("10.77.0.6"));
+    EXPECT_EQ(pool.next(50).value().ipv6, v6("fd77::7"));
+}
+
 TEST(AddressPool, AReleasedAddressIsTheNextOneAgain) {
     auto pool = AddressPool::make({prefix("10.77.0.1/24")}, {}).value();
     std::vector<PeerAddresses> given;

@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <set>
 #include <string>
@@ -339,7 +340,11 @@ TEST_F(PgRegistryTest, TwoAppliancesAddingAtOnceGetDistinctAddresses) {
                     auto added = service.add(request, 0);
                     const bool lost_shared =
                         !added && i >= own_peers && added.error().code == Errc::name_taken;
-                    if (!added && !lost_shared) ++failures;
+                    if (!added && !lost_shared) {
+                        ++failures;
+                        std::fprintf(stderr, "appliance %d: add %s: %s\n", child,
+                                     request.name.c_str(), added.error().code.message().c_str());
+                    }
                 }
             }
             ::_exit(failures > 99 ? 99 : failures);
