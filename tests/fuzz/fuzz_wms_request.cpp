@@ -50,7 +50,7 @@ void write_raster(const char* path, int bands, GDALDataType type, bool odd_value
     }
 }
 
-// Features crossing the antimeridian and the poles' latitudes, a polygon
+// Features reaching the antimeridian and a pole: a polygon
 // with a hole, a line, a point, and a feature without geometry.
 constexpr const char* vector_features = R"({"type":"FeatureCollection","features":[
 {"type":"Feature","properties":{"kind":"field","value":1},"geometry":{"type":"Polygon",
