@@ -45,6 +45,14 @@ bool within(const MapBox& box, double x, double y) {
 
 void transform_within(OGRCoordinateTransformation& transform, const MapBox& reach, std::size_t n,
                       double* x, double* y, int* ok) {
+    // Nearly always every point is in reach: then they go to PROJ as they are.
+    bool all_within = true;
+    for (std::size_t k = 0; k < n && all_within; ++k) all_within = within(reach, x[k], y[k]);
+    if (all_within) {
+        if (!transform.Transform(static_cast<int>(n), x, y, nullptr, ok))
+            std::fill(ok, ok + n, FALSE);
+        return;
+    }
     std::vector<std::size_t> inside;
     inside.reserve(n);
     for (std::size_t k = 0; k < n; ++k) {

@@ -2,44 +2,31 @@
 
 #include <ogr_spatialref.h>
 
-#include <array>
 #include <cmath>
 #include <cstdlib>
-#include <memory>
 
 #include "wms/crs_reach.hpp"
 #include "wms/dataset_cache.hpp"
 #include "wms/errors.hpp"
 #include "wms/gdal_support.hpp"
+#include "wms/source_georef.hpp"
 #include "wms/xml.hpp"
 
 namespace wmsgate::wms {
 namespace {
 
-struct TransformDeleter {
-    void operator()(OGRCoordinateTransformation* t) const {
-        OGRCoordinateTransformation::DestroyCT(t);
-    }
-};
-
-// (x, y) of EPSG:epsg in the dataset's pixel/line space.
+// (x, y) of EPSG:epsg in the dataset's pixel/line space, through the
+// thread's cached transformation, as maps are drawn.
 std::optional<std::pair<double, double>> to_pixel(GDALDataset& dataset, int epsg, double x,
                                                   double y) {
-    std::array<double, 6> gt{}, inverse{};
-    const OGRSpatialReference* srs = dataset.GetSpatialRef();
-    if (srs == nullptr || dataset.GetGeoTransform(gt.data()) != CE_None ||
-        !GDALInvGeoTransform(gt.data(), inverse.data()))
-        return std::nullopt;
-    OGRSpatialReference map;
-    if (map.importFromEPSG(epsg) != OGRERR_NONE) return std::nullopt;
-    map.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-    std::unique_ptr<OGRSpatialReference> native(srs->Clone());
-    native->SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-    std::unique_ptr<OGRCoordinateTransformation, TransformDeleter> transform(
-        OGRCreateCoordinateTransformation(&map, native.get()));
-    int ok = FALSE;
-    if (transform) transform_within(*transform, crs_reach(epsg), 1, &x, &y, &ok);
-    if (!ok) return std::nullopt;
+    const auto georef = source_georef(dataset, epsg);
+    if (!georef || georef->relation == CrsRelation::unrelated) return std::nullopt;
+    if (georef->relation == CrsRelation::transformed) {
+        int ok = FALSE;
+        transform_within(*georef->to_source, georef->reach, 1, &x, &y, &ok);
+        if (!ok) return std::nullopt;
+    }
+    const auto& inverse = georef->inverse_gt;
     return std::pair{inverse[0] + x * inverse[1] + y * inverse[2],
                      inverse[3] + x * inverse[4] + y * inverse[5]};
 }

@@ -22,6 +22,7 @@ struct TransformDeleter {
 struct CachedTransform {
     CrsRelation relation = CrsRelation::unrelated;
     std::unique_ptr<OGRCoordinateTransformation, TransformDeleter> transform;
+    MapBox reach;
 };
 
 CachedTransform make_transform(const OGRSpatialReference& source_srs, int epsg) {
@@ -36,7 +37,10 @@ CachedTransform make_transform(const OGRSpatialReference& source_srs, int epsg) 
         return out;
     }
     out.transform.reset(OGRCreateCoordinateTransformation(&map, source.get()));
-    if (out.transform) out.relation = CrsRelation::transformed;
+    if (out.transform) {
+        out.relation = CrsRelation::transformed;
+        out.reach = crs_reach(epsg);
+    }
     return out;
 }
 
@@ -64,7 +68,7 @@ tl::expected<SourceGeoref, Errc> source_georef(GDALDataset& dataset, int epsg) {
     const CachedTransform& transform = thread_transform(*srs, epsg);
     out.relation = transform.relation;
     out.to_source = transform.transform.get();
-    if (out.relation == CrsRelation::transformed) out.reach = crs_reach(epsg);
+    out.reach = transform.reach;
     return out;
 }
 
